@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from acuface.core.forms import LoginForm
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("", include("django.contrib.auth.urls")),
+    path("", include("acuface.core.urls")),
+    path("clients/", include("acuface.clients.urls")),
+    path("admin/", admin.site.urls),
+]

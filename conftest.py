@@ -1,0 +1,81 @@
+"""The fixed people of every test: an owner, a practitioner and a front desk user in clinic A,
+a practitioner in clinic B, and a client of clinic A."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from acuface.clients.models import Client
+from acuface.core.models import Clinic, Role, User
+from tests.factories import ClientFactory, ClinicFactory, UserFactory
+
+PASSWORD = "correct horse battery"  # noqa: S105
+
+
+@pytest.fixture
+def clinic_a(db: None) -> Clinic:
+    return ClinicFactory(name="Clinic A", slug="clinic-a")
+
+
+@pytest.fixture
+def clinic_b(db: None) -> Clinic:
+    return ClinicFactory(name="Clinic B", slug="clinic-b")
+
+
+@pytest.fixture
+def owner_a(clinic_a: Clinic) -> User:
+    return UserFactory(email="owner@a.test", clinic=clinic_a, role=Role.OWNER)
+
+
+@pytest.fixture
+def practitioner_a(clinic_a: Clinic) -> User:
+    return UserFactory(email="practitioner@a.test", clinic=clinic_a, role=Role.PRACTITIONER)
+
+
+@pytest.fixture
+def front_desk_a(clinic_a: Clinic) -> User:
+    return UserFactory(email="desk@a.test", clinic=clinic_a, role=Role.FRONT_DESK)
+
+
+@pytest.fixture
+def practitioner_b(clinic_b: Clinic) -> User:
+    return UserFactory(email="practitioner@b.test", clinic=clinic_b, role=Role.PRACTITIONER)
+
+
+@pytest.fixture
+def client_a(clinic_a: Clinic) -> Client:
+    return ClientFactory(
+        clinic=clinic_a,
+        first_name="Zoë",
+        last_name="O'Brien",
+        date_of_birth="1984-03-12",
+        phone="+44 7700 900101",
+        email="zoe@example.com",
+    )
+
+
+def login(user: User) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return http
+
+
+@pytest.fixture
+def as_owner_a(owner_a: User) -> HttpClient:
+    return login(owner_a)
+
+
+@pytest.fixture
+def as_practitioner_a(practitioner_a: User) -> HttpClient:
+    return login(practitioner_a)
+
+
+@pytest.fixture
+def as_front_desk_a(front_desk_a: User) -> HttpClient:
+    return login(front_desk_a)
+
+
+@pytest.fixture
+def as_practitioner_b(practitioner_b: User) -> HttpClient:
+    return login(practitioner_b)
