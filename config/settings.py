@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "acuface.core",
     "acuface.clients",
+    "acuface.intake",
+    "acuface.atlas",
+    "acuface.treatments",
+    "acuface.photos",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,9 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("", include("acuface.core.urls")),
     path("clients/", include("acuface.clients.urls")),
+    path("intake/", include("acuface.intake.urls")),
+    path("atlas/", include("acuface.atlas.urls")),
+    path("sessions/", include("acuface.treatments.urls")),
+    path("photos/", include("acuface.photos.urls")),
     path("admin/", admin.site.urls),
 ]

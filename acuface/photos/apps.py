@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhotosConfig(AppConfig):
+    name = "acuface.photos"
+    label = "photos"
