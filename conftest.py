@@ -3,6 +3,8 @@ a practitioner in clinic B, and a client of clinic A."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client as HttpClient
 
@@ -49,7 +51,7 @@ def client_a(clinic_a: Clinic) -> Client:
         clinic=clinic_a,
         first_name="Zoë",
         last_name="O'Brien",
-        date_of_birth="1984-03-12",
+        date_of_birth=dt.date(1984, 3, 12),
         phone="+44 7700 900101",
         email="zoe@example.com",
     )

@@ -7,6 +7,7 @@ import re
 
 from unidecode import unidecode
 
+_PHONE_PART = re.compile(r"[\d+()\-.]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
 
@@ -30,9 +31,8 @@ def search_terms(query: str) -> list[str]:
             except ValueError:
                 continue
         else:
-            number = digits(raw)
-            if len(number) >= 4 and len(number) >= len(raw) - 3:
-                terms.append(number)
+            if _PHONE_PART.fullmatch(raw) and digits(raw):
+                terms.append(digits(raw))
             else:
                 term = fold(raw)[:60]
                 if term:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 
 from django.db.models import Max, QuerySet
 
@@ -20,6 +21,13 @@ def client_search(*, clinic: Clinic, query: str = "", archived: bool = False) ->
     for term in search_terms(query):
         clients = clients.filter(search_text__contains=term)
     return clients.order_by("last_name", "first_name", "id")
+
+
+def client_from_form(*, clinic: Clinic, form_token: uuid.UUID | None) -> Client | None:
+    """The client a form already created, when the same form is submitted again."""
+    if form_token is None:
+        return None
+    return Client.objects.filter(clinic=clinic, created_from_form=form_token).first()
 
 
 def client_possible_duplicates(

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from acuface.clients import selectors
 from acuface.clients.models import Client, Consent, ConsentText
 from acuface.core.audit import audit_record, snapshot, update_fields_audited
 from acuface.core.models import AuditEvent, Clinic, User
@@ -38,10 +39,9 @@ def client_create(
     *, actor: User, clinic: Clinic, form_token: uuid.UUID | None = None, **fields: Any
 ) -> tuple[Client, bool]:
     """Register a client. A repeated submit of the same form returns the first client."""
-    if form_token is not None:
-        existing = Client.objects.filter(clinic=clinic, created_from_form=form_token).first()
-        if existing is not None:
-            return existing, False
+    existing = selectors.client_from_form(clinic=clinic, form_token=form_token)
+    if existing is not None:
+        return existing, False
     client = Client(clinic=clinic, created_from_form=form_token, **fields)
     client.search_text = client.build_search_text()
     client.full_clean()
@@ -58,7 +58,7 @@ def client_create(
             )
     except IntegrityError:
         # Two submits raced each other: the other one won, so show its client.
-        existing = Client.objects.filter(clinic=clinic, created_from_form=form_token).first()
+        existing = selectors.client_from_form(clinic=clinic, form_token=form_token)
         if existing is None:
             raise
         return existing, False

@@ -48,6 +48,9 @@ def client_create(request: HttpRequest) -> HttpResponse:
     duplicates: list[Client] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        already = selectors.client_from_form(clinic=clinic, form_token=data["form_token"])
+        if already is not None:  # the same form sent twice: show what the first send made
+            return redirect("clients:client-detail", client_id=already.pk)
         duplicates = selectors.client_possible_duplicates(
             clinic=clinic,
             first_name=data["first_name"],
