@@ -7,16 +7,21 @@ DEV := ACUFACE_MODE=development
 INSTALLED := $(VENV)/.installed
 PG_DB := acuface_test_$(shell echo $$$$)
 
+# A local .env (see .env.example) configures `make run`; the tests ignore it.
+ifneq ($(wildcard .env),)
+RUN_ENV := set -a && . ./.env && set +a &&
+endif
+
 .PHONY: run test install lint typecheck migrations-check browser pytest pytest-postgres clean bench
 
 run: install ## install, migrate, load the demo clinic, serve it with a task worker
-	$(DEV) $(PY) manage.py migrate --no-input
-	$(DEV) $(PY) manage.py createcachetable
-	$(DEV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(DEV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(DEV) $(PY) manage.py createcachetable
+	$(RUN_ENV) $(DEV) $(PY) manage.py load_demo
 	@echo "Serving Acuface on http://127.0.0.1:8000 (task worker running beside it). Ctrl-C stops both."
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(DEV) $(PY) manage.py db_worker & \
-	  $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	  $(RUN_ENV) $(DEV) $(PY) manage.py db_worker & \
+	  $(RUN_ENV) $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install lint typecheck migrations-check browser pytest pytest-postgres ## everything CI checks
 

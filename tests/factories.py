@@ -8,6 +8,7 @@ import factory
 from django.utils import timezone
 
 from acuface.clients.models import Client, Consent, ConsentText
+from acuface.clients.services import client_search_index
 from acuface.core.models import Clinic, Role, User
 
 
@@ -42,6 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
+        skip_postgeneration_save = True
 
     clinic = factory.SubFactory(ClinicFactory)
     first_name = factory.Faker("first_name")
@@ -53,7 +55,11 @@ class ClientFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(
         lambda c: f"{c.first_name.lower()}.{c.last_name.lower()}@example.com"
     )
-    search_text = factory.LazyAttribute(lambda c: Client.build_search_text(c))  # type: ignore[arg-type]
+
+    @factory.post_generation
+    def _search_index(obj: Client, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            client_search_index(client=obj)
 
 
 class ConsentFactory(factory.django.DjangoModelFactory):

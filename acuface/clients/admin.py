@@ -7,8 +7,11 @@ from acuface.clients.models import Client, Consent, ConsentText
 class ClientAdmin(admin.ModelAdmin[Client]):
     list_display = ("last_name", "first_name", "date_of_birth", "clinic", "archived_at")
     list_filter = ("clinic",)
-    search_fields = ("search_text",)
-    readonly_fields = ("search_text", "version", "created_at", "updated_at")
+    search_fields = ("last_name", "first_name", "email")
+    readonly_fields = ("version", "created_at", "updated_at")
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False  # clients are archived, never deleted from a page
 
 
 @admin.register(ConsentText)

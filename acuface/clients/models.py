@@ -8,7 +8,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from acuface.clients.search import digits, fold
+from acuface.clients.search import client_tokens
 from acuface.core.models import Clinic, User
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -31,7 +31,6 @@ class Client(models.Model):
     # Practitioners' notes are clinical content: front desk neither sees nor edits them.
     notes = models.TextField(max_length=5000, blank=True)
 
-    search_text = models.CharField(max_length=600, editable=False, default="")
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     # The hidden token of the form that created this client: a second submit finds it.
@@ -66,15 +65,27 @@ class Client(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    def build_search_text(self) -> str:
-        parts = [
-            fold(self.first_name),
-            fold(self.last_name),
-            fold(self.email),
-            digits(self.phone),
-            self.date_of_birth.isoformat() if self.date_of_birth else "",
+    def search_tokens(self) -> set[str]:
+        return client_tokens(
+            first_name=self.first_name, last_name=self.last_name, email=self.email, phone=self.phone
+        )
+
+
+class ClientSearchToken(models.Model):
+    """One word (or phone-number suffix) a client can be found by."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="search_tokens_set")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "token"], name="client_token_clinic_token")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "token"], name="client_token_unique"),
         ]
-        return " ".join(p for p in parts if p)[:600]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class ConsentKind(models.TextChoices):

@@ -8,18 +8,24 @@ import uuid
 
 from django.db.models import Max, QuerySet
 
-from acuface.clients.models import Client, Consent, ConsentKind, ConsentText
-from acuface.clients.search import fold, search_terms
+from acuface.clients.models import Client, ClientSearchToken, Consent, ConsentKind, ConsentText
+from acuface.clients.search import TOKEN_CEILING, fold, search_terms
 from acuface.core.models import Clinic
 
 SEARCH_LIMIT = 50
 
 
 def client_search(*, clinic: Clinic, query: str = "", archived: bool = False) -> QuerySet[Client]:
-    """Clients whose name, e-mail, phone or date of birth contain every term typed."""
+    """Clients matching every term typed: a word begun, phone digits, a date of birth."""
     clients = Client.objects.filter(clinic=clinic, archived_at__isnull=not archived)
-    for term in search_terms(query):
-        clients = clients.filter(search_text__contains=term)
+    terms = search_terms(query)
+    for born in terms.birth_dates:
+        clients = clients.filter(date_of_birth=born)
+    for word in terms.words:
+        matching = ClientSearchToken.objects.filter(
+            clinic=clinic, token__gte=word, token__lte=word + TOKEN_CEILING
+        ).values("client_id")
+        clients = clients.filter(pk__in=matching)
     return clients.order_by("last_name", "first_name", "id")
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from acuface.clients import selectors
-from acuface.clients.models import Client, Consent, ConsentText
+from acuface.clients.models import Client, ClientSearchToken, Consent, ConsentText
 from acuface.core.audit import audit_record, snapshot, update_fields_audited
 from acuface.core.models import AuditEvent, Clinic, User
 
@@ -43,11 +43,11 @@ def client_create(
     if existing is not None:
         return existing, False
     client = Client(clinic=clinic, created_from_form=form_token, **fields)
-    client.search_text = client.build_search_text()
     client.full_clean()
     try:
         with transaction.atomic():
             client.save()
+            client_search_index(client=client)
             audit_record(
                 clinic=clinic,
                 action=AuditEvent.Action.CREATED,
@@ -75,21 +75,31 @@ def client_update(*, actor: User, client: Client, version: int, **fields: Any) -
         if locked.version != version:
             raise ValidationError(STALE_MESSAGE, code="stale")
 
-        def refresh_derived() -> list[str]:
-            locked.search_text = locked.build_search_text()
+        def bump_version() -> list[str]:
             locked.version += 1
             locked.updated_at = timezone.now()
-            return ["search_text", "version", "updated_at"]
+            return ["version", "updated_at"]
 
-        update_fields_audited(
+        changes = update_fields_audited(
             instance=locked,
             data=fields,
             actor=actor,
             clinic=locked.clinic,
             client=locked,
-            on_change=refresh_derived,
+            on_change=bump_version,
         )
+        if changes:
+            client_search_index(client=locked)
     return locked
+
+
+def client_search_index(*, client: Client) -> None:
+    """Replace the client's search tokens with those of the saved record."""
+    ClientSearchToken.objects.filter(client=client).delete()
+    ClientSearchToken.objects.bulk_create(
+        ClientSearchToken(clinic_id=client.clinic_id, client=client, token=token)
+        for token in sorted(client.search_tokens())
+    )
 
 
 def client_set_archived(*, actor: User, client: Client, archived: bool) -> Client:

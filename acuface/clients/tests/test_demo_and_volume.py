@@ -18,4 +18,4 @@ def test_seed_volume_fills_up_to_the_target(db) -> None:
     call_command("seed_volume", clients=150, stdout=open("/dev/null", "w"))  # noqa: SIM115
     clients = Client.objects.filter(clinic__slug="volume")
     assert clients.count() == 150
-    assert all(c.search_text for c in clients)
+    assert all(c.search_tokens_set.exists() for c in clients)

@@ -4,36 +4,52 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acuface.clients.search import fold, search_terms
+from acuface.clients.search import client_tokens, fold, search_terms
 from acuface.clients.selectors import client_search
 from tests.factories import ClientFactory
 
 
 @pytest.mark.parametrize(
-    ("typed", "terms"),
+    ("typed", "words", "dates"),
     [
-        ("Zoë", ["zoe"]),
-        ("  JOSÉ   martínez ", ["jose", "martinez"]),
-        ("1984-03-12", ["1984-03-12"]),
-        ("12/03/1984", ["1984-03-12"]),
-        ("12.03.1984", ["1984-03-12"]),
-        ("+44 (0)7700 900101", ["44", "07700", "900101"]),
-        ("Zoë 0770", ["zoe", "0770"]),
-        ("07700900101", ["07700900101"]),
-        ("31/02/1984", ["31/02/1984"]),  # impossible date: searched as text, no crash
-        ("", []),
+        ("Zoë", ["zoe"], []),
+        ("  JOSÉ   martínez ", ["jose", "martinez"], []),
+        ("O'Brien", ["o", "brien"], []),
+        ("1984-03-12", [], [dt.date(1984, 3, 12)]),
+        ("12/03/1984", [], [dt.date(1984, 3, 12)]),
+        ("12.03.1984 zoe", ["zoe"], [dt.date(1984, 3, 12)]),
+        ("+44 (0)7700 900101", ["4407700900101"], []),
+        ("07700 900101", ["7700900101"], []),
+        ("Zoë 0770", ["zoe", "770"], []),
+        ("31/02/1984", ["31", "02", "1984"], []),  # impossible date: searched as text, no crash
+        ("<script>alert(1)</script>", ["script", "alert", "1"], []),
+        ("", [], []),
     ],
 )
-def test_search_terms(typed: str, terms: list[str]) -> None:
-    assert search_terms(typed) == terms
+def test_search_terms(typed: str, words: list[str], dates: list[dt.date]) -> None:
+    terms = search_terms(typed)
+    assert list(terms.words) == words and list(terms.birth_dates) == dates
 
 
 @given(st.text(max_size=400))
 def test_any_query_gives_bounded_folded_terms(query: str) -> None:
     terms = search_terms(query)
-    assert len(terms) <= 8
-    assert all(term and len(term) <= 60 and term == term.lower() for term in terms)
+    assert len(terms.words) <= 8
+    assert all(
+        word and len(word) <= 40 and word.isalnum() and word.isascii() for word in terms.words
+    )
+    assert all(word == word.lower() for word in terms.words)
     assert search_terms(query) == terms
+
+
+@given(st.text(max_size=60), st.text(max_size=60), st.emails(), st.text(max_size=40))
+def test_tokens_are_plain_and_a_name_finds_itself(
+    first: str, last: str, email: str, phone: str
+) -> None:
+    tokens = client_tokens(first_name=first, last_name=last, email=email, phone=phone)
+    assert all(t.isascii() and t.isalnum() and t == t.lower() and len(t) <= 40 for t in tokens)
+    for word in search_terms(first).words:
+        assert any(token.startswith(word) for token in tokens)
 
 
 def test_fold_is_case_and_accent_blind() -> None:
@@ -46,6 +62,11 @@ def test_fold_is_case_and_accent_blind() -> None:
 )
 def test_client_search_finds_by_name_phone_email_and_birth(client_a, query: str) -> None:
     assert list(client_search(clinic=client_a.clinic, query=query)) == [client_a]
+
+
+@pytest.mark.parametrize("query", ["zoey", "12/03/1985", "zoe smith", "900102", "z" * 41])
+def test_client_search_misses_what_does_not_match(client_a, query: str) -> None:
+    assert list(client_search(clinic=client_a.clinic, query=query)) == []
 
 
 def test_client_search_stays_in_its_clinic_and_hides_archived(client_a, clinic_b) -> None:

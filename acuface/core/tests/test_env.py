@@ -18,6 +18,7 @@ def test_env_bool_reads_yes_and_no(
     ("reader", "raw"),
     [
         (lambda: env_bool("X", default=False), "maybe"),
+        (lambda: env_bool("X", default=False), "2"),
         (lambda: env_int("X", default=1), "ten"),
         (lambda: env_int("X", default=1, minimum=5), "2"),
         (lambda: env_int("X", default=1, maximum=5), "9"),

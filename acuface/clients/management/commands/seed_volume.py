@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from faker import Faker
 
-from acuface.clients.models import Client
+from acuface.clients.models import Client, ClientSearchToken
 from acuface.core.models import Clinic
 
 BATCH = 5000
@@ -48,10 +48,14 @@ class Command(BaseCommand):
                     address=fake.address()[:500],
                     preferred_language="English",
                 )
-                client.search_text = client.build_search_text()
                 batch.append(client)
             with transaction.atomic():
                 Client.objects.bulk_create(batch)
+                ClientSearchToken.objects.bulk_create(
+                    ClientSearchToken(clinic=clinic, client=c, token=token)
+                    for c in batch
+                    for token in c.search_tokens()
+                )
             have += len(batch)
             self.stdout.write(f"{have}/{wanted} clients in {clinic.slug}", ending="\r")
         self.stdout.write(f"\n{clinic.slug} holds {have} clients.")
