@@ -49,9 +49,6 @@ def child(size: int, searches: int) -> None:
     started = time.perf_counter()
     call_command("seed_volume", clients=size, stdout=devnull)
     seeded = time.perf_counter() - started
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE clients_client")
     clinic = Clinic.objects.get(slug="volume")
     user = User.objects.create_user("bench@volume.test", None, clinic=clinic, role=Role.FRONT_DESK)
     http = HttpClient()
