@@ -19,7 +19,8 @@ TOKEN_LENGTH = 40
 TOKEN_CEILING = "z" * TOKEN_LENGTH
 _SHORTEST_PHONE_SUFFIX = 4
 _WORD = re.compile(r"[a-z0-9]+")
-_PHONE_PART = re.compile(r"[\d+()\-.]+")
+# ASCII digits only: other scripts' digits are not what a phone number is stored as.
+_PHONE_PART = re.compile(r"[0-9+()\-.]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
 
@@ -29,7 +30,7 @@ def fold(text: str) -> str:
 
 
 def digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    return re.sub(r"[^0-9]", "", text)
 
 
 def _words(text: str) -> set[str]:
