@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "acuface.atlas",
     "acuface.treatments",
     "acuface.photos",
+    "acuface.aftercare",
 ]
 
 MIDDLEWARE = [

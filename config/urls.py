@@ -13,5 +13,6 @@ urlpatterns = [
     path("atlas/", include("acuface.atlas.urls")),
     path("sessions/", include("acuface.treatments.urls")),
     path("photos/", include("acuface.photos.urls")),
+    path("aftercare/", include("acuface.aftercare.urls")),
     path("admin/", admin.site.urls),
 ]
