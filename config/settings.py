@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "acuface.treatments",
     "acuface.photos",
     "acuface.aftercare",
+    "acuface.courses",
+    "acuface.records",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,7 @@ urlpatterns = [
     path("sessions/", include("acuface.treatments.urls")),
     path("photos/", include("acuface.photos.urls")),
     path("aftercare/", include("acuface.aftercare.urls")),
+    path("courses/", include("acuface.courses.urls")),
+    path("records/", include("acuface.records.urls")),
     path("admin/", admin.site.urls),
 ]
