@@ -14,8 +14,8 @@ wrinkle index
     and the direction the region expects (horizontal on the forehead, vertical between the brows,
     radiating at the crow's feet and around the mouth, along the nasolabial fold) after being
     saturated at the FIXED :data:`RIDGE_CAP`, and the strongest scale is kept. The index is the
-    region's mean of that response, times 1000 (0 = perfectly smooth, 10 = every pixel on a
-    clear line of the expected direction; 1-8 on the shared photos). It is a
+    region's mean of that response, times 1000 (0 = perfectly smooth, 7 = every pixel on a
+    clear line of the expected direction; 1.5-6 on the shared photos). It is a
     ridge-response density: no per-image threshold (Otsu, percentiles) is used, so two photos of
     the same skin score alike.
 colour
@@ -62,9 +62,11 @@ __all__ = [
 RIDGE_SIGMAS_PX = (1.25, 2.0, 3.0)
 #: Fixed saturation of the per-pixel line response (relative-contrast units). A deep fold or a
 #: shadow edge then counts like a clear line instead of dominating the region, which is what
-#: makes the index repeatable (median CV across the augmentations fell from 5.6% to 2.8% on the
-#: shared photos; see bench/bench_vision.py).
-RIDGE_CAP = 0.01
+#: makes the index repeatable. Measured on the shared photos at 1024 px (bench/bench_vision.py):
+#: no cap, median CV across the augmentations 5.6%; cap 0.01, median 1.8% / worst 5.0%; cap
+#: 0.007, median 1.7% / worst 4.4%. A lower cap buys repeatability with dynamic range (at 0.005
+#: the index becomes a plain density of lines), so 0.007 is the compromise.
+RIDGE_CAP = 0.007
 #: Sigma of the illumination blur, standard pixels (0.15 pupil distance).
 FLATTEN_SIGMA_PX = 0.15 * STANDARD_PUPIL_DISTANCE / 2.0
 #: A region with more than this share of its pixels outside the photo is not measured.
@@ -193,15 +195,15 @@ def ridge_strength(flat: FloatArray) -> list[RidgeResponse]:
     out: list[RidgeResponse] = []
     for sigma in RIDGE_SIGMAS_PX:
         smooth = cv2.GaussianBlur(image, (0, 0), sigma)
-        hxx = cv2.Sobel(smooth, cv2.CV_32F, 2, 0, ksize=3) / 4.0
-        hyy = cv2.Sobel(smooth, cv2.CV_32F, 0, 2, ksize=3) / 4.0
-        hxy = cv2.Sobel(smooth, cv2.CV_32F, 1, 1, ksize=3) / 4.0
-        diff = hxx - hyy
-        root = np.sqrt(diff * diff + 4.0 * hxy * hxy) + np.float32(1e-12)
-        trace = hxx + hyy
-        l1 = (trace + root) / 2.0
-        strength = np.float32(sigma**2) * np.maximum(l1, 0.0)
-        out.append(RidgeResponse(strength, diff / root, 2.0 * hxy / root))
+        # Second derivatives (the 3 x 3 Sobel kernels sum to 4x the finite difference).
+        hxx = cv2.Sobel(smooth, cv2.CV_32F, 2, 0, ksize=3, scale=0.25)
+        hyy = cv2.Sobel(smooth, cv2.CV_32F, 0, 2, ksize=3, scale=0.25)
+        hxy2 = cv2.Sobel(smooth, cv2.CV_32F, 1, 1, ksize=3, scale=0.5)  # 2 * hxy
+        diff = cv2.subtract(hxx, hyy)
+        root = cv2.magnitude(diff, hxy2) + np.float32(1e-12)
+        # l1 = (trace + root) / 2, the larger eigenvalue.
+        strength = np.maximum(cv2.add(hxx, hyy) + root, 0.0) * np.float32(sigma**2 / 2.0)
+        out.append(RidgeResponse(strength, diff / root, hxy2 / root))
     return out
 
 
@@ -268,7 +270,8 @@ def measure_standard(standard: StandardFace) -> SkinMetrics:
     oval = np.zeros(valid.shape, dtype=np.uint8)
     outline = load_canonical().outlines["face_oval"][0]
     cv2.fillPoly(oval, [np.round(points[list(outline)]).astype(np.int32)], (1.0,))
-    face = (oval > 0) & valid
+    inside_oval = oval > 0
+    face = inside_oval & valid
     flat = _flatten(lab[..., 0], face)
     responses = ridge_strength(flat)
     shape = (valid.shape[0], valid.shape[1])
@@ -282,7 +285,8 @@ def measure_standard(standard: StandardFace) -> SkinMetrics:
         by1 = int(np.clip(np.ceil(corners[:, 1].max()) + 1, by0 + 1, shape[0]))
         box = (slice(by0, by1), slice(bx0, bx1))
         offset = np.array([bx0, by0], dtype=np.float64)
-        full = region_mask(region, points - offset, (by1 - by0, bx1 - bx0))
+        # Never outside the face outline (on a turned head the far-side regions reach it).
+        full = region_mask(region, points - offset, (by1 - by0, bx1 - bx0)) & inside_oval[box]
         count = int(full.sum())
         if count == 0:
             results.append(_not_measurable(region, 0, "region collapsed (extreme pose)"))
@@ -293,20 +297,23 @@ def measure_standard(standard: StandardFace) -> SkinMetrics:
             results.append(_not_measurable(region, count, reason))
             continue
         ys, xs = np.nonzero(full)
+        # Flat indices into the (contiguous) box arrays: np.take is the cheapest gather.
+        flat_index = (ys + by0) * shape[1] + (xs + bx0)
         best = np.zeros(len(ys), dtype=np.float32)
         for response in responses:
-            weight = _orientation_weight(
-                region,
-                response.cos2[box][full],
-                response.sin2[box][full],
-                points - offset,
-                ys.astype(np.float32),
-                xs.astype(np.float32),
-            )
-            capped = np.minimum(response.strength[box][full], np.float32(RIDGE_CAP))
-            best = np.maximum(best, capped * weight)
+            capped = np.minimum(np.take(response.strength, flat_index), np.float32(RIDGE_CAP))
+            if region.orientation != "any":
+                capped *= _orientation_weight(
+                    region,
+                    np.take(response.cos2, flat_index),
+                    np.take(response.sin2, flat_index),
+                    points - offset,
+                    ys.astype(np.float32),
+                    xs.astype(np.float32),
+                )
+            best = np.maximum(best, capped)
         wrinkle = 1000.0 * float(best.mean(dtype=np.float64))
-        pixels = lab[box][full].astype(np.float64)
+        pixels = lab.reshape(-1, 3)[flat_index].astype(np.float64)
         lightness, redness, yellowness = (float(v) for v in pixels.mean(axis=0))
         ita = ita_degrees(lightness, yellowness)
         results.append(

@@ -52,8 +52,9 @@ class QualityThresholds:
 
     Defaults and where they come from: ``min_pupil_distance_px`` 60 (below it the face is
     upscaled more than 3x to the 200 px standard and skin detail is gone); ``min_sharpness`` 40
-    (shared photos score 48-900; a Gaussian blur of 2 px at the standard scale brings sharp
-    ones to 20-40); brightness limits on the mean grey of the face (shared photos 94-168);
+    (the analysable shared photos score 70-780; a Gaussian blur of 2 px at the standard scale
+    brings them to 25-85, of 3 px below 30); brightness limits on the mean grey of the face
+    (shared photos 94-168);
     ``max_clipped_fraction`` of face pixels at >= 250 or <= 5; pose limits in degrees
     (CLINICAL.md asks yaw and pitch within ~5-10 degrees; the estimate itself scatters a few
     degrees on frontal photos, and pitch more than yaw).
