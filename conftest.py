@@ -4,6 +4,8 @@ a practitioner in clinic B, and a client of clinic A."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -11,6 +13,13 @@ from django.test import Client as HttpClient
 from acuface.clients.models import Client
 from acuface.core.models import Clinic, Role, User
 from tests.factories import ClientFactory, ClinicFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files of a test go to its own folder, never into data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 PASSWORD = "correct horse battery"  # noqa: S105
 

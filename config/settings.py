@@ -185,6 +185,12 @@ CACHES = {
     }
 }
 
+# Photo uploads: larger files or pictures are refused before any pixel is decoded.
+PHOTO_MAX_UPLOAD_BYTES = env_int(
+    "ACUFACE_PHOTO_MAX_UPLOAD_BYTES", default=20_000_000, minimum=100_000
+)
+PHOTO_MAX_PIXELS = env_int("ACUFACE_PHOTO_MAX_PIXELS", default=50_000_000, minimum=1_000_000)
+
 # Clinic-adjustable defaults.
 INTAKE_LINK_DAYS = env_int("ACUFACE_INTAKE_LINK_DAYS", default=7, minimum=1, maximum=90)
 INTAKE_VALID_DAYS = env_int("ACUFACE_INTAKE_VALID_DAYS", default=90, minimum=1, maximum=730)
