@@ -132,3 +132,28 @@ def test_audit_log_filters(as_owner_a: HttpClient, owner_a: User, client_a, prac
     assert bad.status_code == 200
     reversed_dates = as_owner_a.get("/audit/?since=2026-11-02&until=2026-11-01")
     assert "before the start date" in reversed_dates.content.decode()
+
+
+def test_password_change_and_reset_by_email(practitioner_a: User) -> None:
+    http = HttpClient()
+    http.post("/login/", {"username": practitioner_a.email, "password": PASSWORD})
+    wrong = http.post(
+        "/password_change/",
+        {"old_password": "nope", "new_password1": "x", "new_password2": "y"},
+    )
+    assert wrong.status_code == 200 and "incorrectly" in wrong.content.decode()
+    changed = http.post(
+        "/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much better passphrase",
+            "new_password2": "a much better passphrase",
+        },
+    )
+    assert changed.status_code == 302
+    practitioner_a.refresh_from_db()
+    assert practitioner_a.check_password("a much better passphrase")
+
+    HttpClient().post("/password_reset/", {"email": practitioner_a.email})
+    HttpClient().post("/password_reset/", {"email": "nobody@example.test"})
+    assert len(mail.outbox) == 1 and "/reset/" in mail.outbox[0].body
