@@ -14,6 +14,8 @@ from acuface.clients.models import Client
 from acuface.core.models import Clinic, Role, User
 from tests.factories import ClientFactory, ClinicFactory, UserFactory
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings: Any, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from acuface.atlas.models import PlannedPoint, Point, Protocol, TreatmentPlan
 from acuface.atlas.tests.conftest import FakeIntake, make_flag, make_screening
 from acuface.clients.models import Client
 from acuface.core.models import User
-from tests.browser.conftest import ARTIFACTS, chromium, log_in, page  # noqa: F401 (fixtures)
+from tests.browser.fixtures import ARTIFACTS
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from acuface.core.models import User
 from acuface.intake import selectors
 from acuface.intake.models import Intake
 from acuface.intake.tests.factories import draft_intake
-from tests.browser.conftest import ARTIFACTS, PHONE, chromium  # noqa: F401 (fixture)
+from tests.browser.fixtures import ARTIFACTS, PHONE
 
 pytestmark = pytest.mark.browser
 SHOTS = bool(os.environ.get("ACUFACE_DOCS_SCREENSHOTS"))

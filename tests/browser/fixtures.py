@@ -1,5 +1,9 @@
 """Playwright (sync API) driving Debian's Chromium against the live test server.
 
+A plugin loaded by the root conftest, so every test module shares one browser process (two
+sync Playwright instances cannot run in one thread). Test modules use the fixtures by name and
+never import them.
+
 Skipped, with the reason printed, when /usr/bin/chromium is not installed. A failing test
 leaves a screenshot in test-artifacts/.
 """
