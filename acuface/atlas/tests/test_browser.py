@@ -28,8 +28,8 @@ def point(on: Any, code: str, side: str) -> Any:
 
 
 def test_practitioner_builds_a_plan_by_tapping_the_chart(
-    page: Any,  # noqa: F811
-    log_in: Callable[[User], Any],  # noqa: F811
+    page: Any,
+    log_in: Callable[[User], Any],
     fake_intake: FakeIntake,
     practitioner_a: User,
     client_a: Client,

@@ -41,7 +41,7 @@ FILL_THE_REST = """() => {
 
 
 @pytest.fixture
-def phone(chromium: Any, live_server: Any) -> Iterator[Any]:  # noqa: F811
+def phone(chromium: Any, live_server: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
