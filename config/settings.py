@@ -191,6 +191,11 @@ PHOTO_MAX_UPLOAD_BYTES = env_int(
 )
 PHOTO_MAX_PIXELS = env_int("ACUFACE_PHOTO_MAX_PIXELS", default=50_000_000, minimum=1_000_000)
 
+# Years a client's record is kept after the last contact before it may be erased.
+RECORD_RETENTION_YEARS = env_int(
+    "ACUFACE_RECORD_RETENTION_YEARS", default=8, minimum=0, maximum=100
+)
+
 # Clinic-adjustable defaults.
 INTAKE_LINK_DAYS = env_int("ACUFACE_INTAKE_LINK_DAYS", default=7, minimum=1, maximum=90)
 INTAKE_VALID_DAYS = env_int("ACUFACE_INTAKE_VALID_DAYS", default=90, minimum=1, maximum=730)

@@ -1,5 +1,21 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from acuface.aftercare import views
 
 app_name = "aftercare"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("checkin/<str:token>/", views.checkin_fill, name="checkin-fill"),
+    path("sheet/<str:token>/", views.session_checkin, name="session-checkin"),
+    path("", views.dashboard, name="dashboard"),
+    path("escalations/<int:escalation_id>/", views.escalation_detail, name="escalation-detail"),
+    path("checkins/<int:checkin_id>/", views.checkin_detail, name="checkin-detail"),
+    path(
+        "checkins/<int:checkin_id>/send-again/", views.checkin_send_again, name="checkin-send-again"
+    ),
+    path("checkins/<int:checkin_id>/photo/", views.checkin_photo, name="checkin-photo"),
+    path("events/<int:event_id>/resolve/", views.event_resolve, name="event-resolve"),
+    path("follow-ups/<int:follow_up_id>/qr.svg", views.followup_qr, name="followup-qr"),
+    path("report/", views.safety_report, name="safety-report"),
+    path("report.csv", views.safety_report_csv, name="safety-report-csv"),
+]

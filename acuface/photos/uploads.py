@@ -22,7 +22,7 @@ import numpy.typing as npt
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 #: Largest upload accepted, bytes (a phone photo is 2-8 MB).
 DEFAULT_MAX_BYTES = 20_000_000
@@ -146,6 +146,20 @@ def read_photo(upload: IO[bytes], *, size: int | None = None) -> CleanPhoto:
     )
 
 
+def _load_strictly(image: Image.Image) -> None:
+    """Decode all pixels, failing on a truncated file.
+
+    WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported; an upload
+    must never be accepted half-decoded, so the flag is off for this load whatever set it.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _decode(data: bytes, expected: str) -> npt.NDArray[np.uint8]:
     """Decode to an upright RGB array, checking dimensions before any pixel is decoded."""
     pixel_limit = max_pixels()
@@ -168,7 +182,7 @@ def _decode(data: bytes, expected: str) -> npt.NDArray[np.uint8]:
                         f"{MIN_SIDE} pixels on each side are needed.",
                         code="too_small",
                     )
-                image.load()  # decodes every pixel: a truncated file fails here
+                _load_strictly(image)  # decodes every pixel: a truncated file fails here
                 upright = ImageOps.exif_transpose(image) or image
                 rgb = np.asarray(_to_srgb(upright), dtype=np.uint8)
     except ValidationError:

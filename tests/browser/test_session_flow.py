@@ -27,7 +27,8 @@ def seconds_left(text: str) -> int:
 
 
 def chart_point(page: Page, code: str, side: str):
-    return page.locator(f'#session-state [data-face-chart] [data-code="{code}"][data-side="{side}"]')
+    chart = "#session-state [data-face-chart]"
+    return page.locator(f'{chart} [data-code="{code}"][data-side="{side}"]')
 
 
 def test_a_whole_session_at_the_couch(page: Page, log_in, practitioner_a: User, clinic_a) -> None:

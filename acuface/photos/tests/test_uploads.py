@@ -202,3 +202,10 @@ def test_hostile_file_names_are_made_harmless(name: str) -> None:
     assert "/" not in cleaned and "\\" not in cleaned and "<" not in cleaned
     assert not any(ord(ch) < 32 or ch == "\u202e" for ch in cleaned)
     assert cleaned not in (".", "..")
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_imported() -> None:
+    import weasyprint  # noqa: F401 (it turns Pillow's LOAD_TRUNCATED_IMAGES on)
+
+    data = jpeg_bytes(400, 400)
+    assert refused_code(data[: len(data) // 2]) == "damaged"

@@ -1,0 +1,199 @@
+"""The client's check-in form (phone-first), and the staff forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.files.base import ContentFile
+
+from acuface.aftercare import rules
+from acuface.atlas.models import Point
+from acuface.photos.uploads import read_photo
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+MAKEUP = [
+    ("yes", "Yes, I waited"),
+    ("no", "No, I put it on sooner"),
+    ("none", "I did not wear makeup"),
+]
+BRUISE_SIZES = [
+    ("small", "Smaller than a fingernail"),
+    ("coin", "About the size of a coin"),
+    ("large", "Bigger than a coin"),
+]
+BRUISE_COLOURS = [
+    ("red", "Red or purple"),
+    ("dark", "Blue or black"),
+    ("fading", "Green or yellow (fading)"),
+]
+SIDES = ("right", "left", "midline")
+POINT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
+MAX_BRUISE_POINTS = 20
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+
+
+class CheckInForm(forms.Form):
+    pain = forms.IntegerField(
+        label="Pain or tenderness where the needles were, from 0 (none) to 10 (worst)",
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 10, "step": 1}),
+    )
+    bruising = _yes_no("Do you have a bruise?")
+    bruise_points = forms.CharField(required=False, widget=forms.HiddenInput, max_length=400)
+    bruise_size = forms.ChoiceField(
+        label="How big is it?", choices=[("", "—"), *BRUISE_SIZES], required=False
+    )
+    bruise_colour = forms.ChoiceField(
+        label="What colour is it?", choices=[("", "—"), *BRUISE_COLOURS], required=False
+    )
+    bleeding = _yes_no("Any bleeding from a needle site since the session?")
+    rash = _yes_no("A rash on your face?")
+    nausea = _yes_no("Feeling sick (nausea)?")
+    dizziness = _yes_no("Feeling dizzy?")
+    allergy_signs = forms.MultipleChoiceField(
+        label="Any of these?",
+        choices=list(rules.catalogue()["allergy_signs"].items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    infection_signs = forms.MultipleChoiceField(
+        label="At a needle site, any of these?",
+        choices=list(rules.catalogue()["infection_signs"].items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    makeup_waited = forms.ChoiceField(
+        label="Did you wait 4 hours before putting on makeup?",
+        choices=MAKEUP,
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        label="Anything else you want to tell us?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+    )
+    photo = forms.FileField(
+        label="A photo (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def clean_bruise_points(self) -> list[list[str]]:
+        text = self.cleaned_data.get("bruise_points", "") or ""
+        found: list[list[str]] = []
+        for part in [p for p in text.split(",") if p.strip()]:
+            code, _, side = part.strip().partition(":")
+            if side not in SIDES or not POINT_CODE.fullmatch(code):
+                raise forms.ValidationError("Tap the face chart again to mark where the bruise is.")
+            if [code, side] not in found:
+                found.append([code, side])
+        if len(found) > MAX_BRUISE_POINTS:
+            raise forms.ValidationError("Please mark at most 20 places.")
+        known = set(
+            Point.objects.filter(code__in=[c for c, _ in found], is_facial=True).values_list(
+                "code", flat=True
+            )
+        )
+        if any(code not in known for code, _ in found):
+            raise forms.ValidationError("Tap the face chart again to mark where the bruise is.")
+        return found
+
+    def clean_photo(self) -> ContentFile[bytes] | None:
+        """The same checks as every photo: real JPEG or PNG, size limits, all metadata removed."""
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        clean = read_photo(photo, size=photo.size)
+        extension = "jpg" if clean.image_format == "jpeg" else "png"
+        return ContentFile(clean.content, name=f"checkin.{extension}")
+
+    def answers(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        answers = {
+            k: data[k]
+            for k in (
+                "pain",
+                "bruising",
+                "bleeding",
+                "rash",
+                "nausea",
+                "dizziness",
+                "allergy_signs",
+                "infection_signs",
+                "makeup_waited",
+                "comments",
+            )
+        }
+        if data["bruising"]:
+            answers.update(
+                bruise_points=data["bruise_points"],
+                bruise_size=data.get("bruise_size", ""),
+                bruise_colour=data.get("bruise_colour", ""),
+            )
+        return answers
+
+
+LABELS = {name: field.label for name, field in CheckInForm.base_fields.items()}
+LABELS["bruise_points"] = "Where"
+
+
+def answers_lines(answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """(question, answer) lines for staff pages."""
+    allergy = rules.catalogue()["allergy_signs"]
+    infection = rules.catalogue()["infection_signs"]
+    names = {
+        "bruise_size": dict(BRUISE_SIZES),
+        "bruise_colour": dict(BRUISE_COLOURS),
+        "makeup_waited": dict(MAKEUP),
+    }
+    lines = []
+    for key, value in answers.items():
+        if key == "allergy_signs":
+            shown = ", ".join(allergy.get(v, v) for v in value) or "none"
+        elif key == "infection_signs":
+            shown = ", ".join(infection.get(v, v) for v in value) or "none"
+        elif key == "bruise_points":
+            shown = ", ".join(f"{c} ({s})" for c, s in value) or "not marked"
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif key in names:
+            shown = names[key].get(value, value or "—")
+        else:
+            shown = str(value) if value not in ("", None) else "—"
+        lines.append((str(LABELS.get(key, key)), shown))
+    return lines
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+    )
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end comes before the start.")
+            elif end - start > dt.timedelta(days=3660):
+                self.add_error("end", "Choose a period of at most ten years.")
+        return data

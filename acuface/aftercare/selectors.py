@@ -1,0 +1,413 @@
+"""Reads of the aftercare app: the client's link, the dashboard, the call list, the report."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from acuface.aftercare import rules
+from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, SendState
+from acuface.clients.models import Client
+from acuface.core.models import Clinic, User
+from acuface.treatments.models import FollowUp, Needle, TreatmentSession
+
+LINK_SALT = "acuface.aftercare.checkin-link"
+
+
+# --- the client's link --------------------------------------------------------------------------
+
+
+def checkin_link_token(checkin: CheckIn) -> str:
+    """The signed part of a check-in link: names one check-in, cannot be altered."""
+    return signing.Signer(salt=LINK_SALT).sign(f"{checkin.pk}.{checkin.link_nonce}")
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkCheck:
+    checkin: CheckIn | None
+    problem: str  # "" when the link may be used; else "tampered", "expired" or "used"
+
+
+def checkin_from_link(token: str, *, now: dt.datetime | None = None) -> LinkCheck:
+    """The check-in a client's link opens, or why it cannot be opened."""
+    if len(token) > 200:
+        return LinkCheck(None, "tampered")
+    try:
+        value = signing.Signer(salt=LINK_SALT).unsign(token)
+        pk_text, nonce = value.split(".", 1)
+        pk = int(pk_text)
+    except (signing.BadSignature, ValueError):
+        return LinkCheck(None, "tampered")
+    if not 0 < pk < 2**63:
+        return LinkCheck(None, "tampered")
+    checkin = (
+        CheckIn.objects.select_related("follow_up__session__client__clinic")
+        .filter(pk=pk, link_nonce=nonce)
+        .first()
+    )
+    if checkin is None:
+        return LinkCheck(None, "tampered")
+    if checkin.answered_at is not None:
+        return LinkCheck(checkin, "used")
+    if checkin.link_expires_at <= (now or timezone.now()):
+        return LinkCheck(checkin, "expired")
+    return LinkCheck(checkin, "")
+
+
+def checkin_link_for(follow_up: FollowUp) -> str:
+    """The absolute check-in link of a follow-up (for the aftercare sheet and its QR code)."""
+    from acuface.aftercare.services import checkin_ensure, checkin_link_url
+
+    return checkin_link_url(checkin_ensure(follow_up=follow_up))
+
+
+def checkin_qr_svg(follow_up: FollowUp) -> SafeString:
+    """The check-in link as an inline SVG QR code (our own generated markup, no user text)."""
+    image = qrcode.make(checkin_link_for(follow_up), image_factory=qrcode.image.svg.SvgPathImage)
+    svg = str(image.to_string(encoding="unicode"))
+    return mark_safe(svg)
+
+
+SESSION_LINK_SALT = "acuface.aftercare.session-link"
+
+
+def session_checkin_token(session: TreatmentSession) -> str:
+    """The signed part of a session's check-in link (printed on the aftercare sheet as a QR code).
+
+    It names the session and the moment its needles came out, so it is fixed once printed.
+    """
+    if session.needles_out_at is None:
+        raise ValueError("A session's check-in link exists once its needles are out.")
+    stamp = int(session.needles_out_at.timestamp())
+    return signing.Signer(salt=SESSION_LINK_SALT).sign(f"{session.pk}.{stamp}")
+
+
+def session_checkin_link(session: TreatmentSession) -> str:
+    """The absolute link for the aftercare sheet: it opens whichever check-in is due."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("aftercare:session-checkin", kwargs={"token": session_checkin_token(session)})
+    return str(settings.SITE_URL).rstrip("/") + path
+
+
+def session_checkin_qr_svg(session: TreatmentSession) -> SafeString:
+    """The aftercare sheet's QR code (inline SVG) of `session_checkin_link`."""
+    image = qrcode.make(session_checkin_link(session), image_factory=qrcode.image.svg.SvgPathImage)
+    return mark_safe(str(image.to_string(encoding="unicode")))
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionLinkCheck:
+    checkin: CheckIn | None
+    problem: str  # "" (open checkin), "tampered", "not_yet", "used" or "expired"
+    opens_at: dt.datetime | None = None
+    session: TreatmentSession | None = None
+
+
+def checkin_from_session_link(token: str, *, now: dt.datetime | None = None) -> SessionLinkCheck:
+    """The check-in the aftercare sheet's link should open now, or why there is none."""
+    now = now or timezone.now()
+    if len(token) > 200:
+        return SessionLinkCheck(None, "tampered")
+    try:
+        pk_text, stamp_text = signing.Signer(salt=SESSION_LINK_SALT).unsign(token).split(".", 1)
+        pk, stamp = int(pk_text), int(stamp_text)
+    except (signing.BadSignature, ValueError):
+        return SessionLinkCheck(None, "tampered")
+    session = (
+        TreatmentSession.objects.select_related("client__clinic").filter(pk=pk).first()
+        if 0 < pk < 2**63
+        else None
+    )
+    if session is None or session.needles_out_at is None:
+        return SessionLinkCheck(None, "tampered")
+    if int(session.needles_out_at.timestamp()) != stamp:
+        return SessionLinkCheck(None, "tampered")
+    follow_ups = list(session.follow_ups.select_related("checkin").order_by("due_at"))
+    due = [f for f in follow_ups if f.due_at <= now]
+    for follow_up in reversed(due):  # the newest due check-in not yet answered
+        from acuface.aftercare.services import checkin_ensure
+
+        checkin = checkin_ensure(follow_up=follow_up)
+        if checkin.answered_at is None and checkin.link_expires_at > now:
+            return SessionLinkCheck(checkin, "", session=session)
+    later = [f for f in follow_ups if f.due_at > now]
+    if later:
+        return SessionLinkCheck(None, "not_yet", later[0].due_at, session)
+    if not follow_ups:  # the session is not completed yet: the first opens 24 hours after
+        return SessionLinkCheck(
+            None, "not_yet", session.needles_out_at + dt.timedelta(days=1), session
+        )
+    if any(f.checkin.answered_at is None for f in follow_ups if hasattr(f, "checkin")):
+        return SessionLinkCheck(None, "expired", session=session)
+    return SessionLinkCheck(None, "used", session=session)
+
+
+# --- the dashboard and the call list ------------------------------------------------------------
+
+
+def _checkins(clinic: Clinic) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(follow_up__session__client__clinic=clinic).select_related(
+        "follow_up__session__client", "follow_up__session__practitioner"
+    )
+
+
+def call_list(*, clinic: Clinic, now: dt.datetime | None = None) -> list[CheckIn]:
+    """Check-ins staff must phone about: unanswered 48 h after sending, or not sendable."""
+    now = now or timezone.now()
+    return list(
+        _checkins(clinic)
+        .filter(called_at__isnull=True, answered_at__isnull=True)
+        .filter(
+            Q(send_state=SendState.SENT, sent_at__lte=now - rules.CALL_AFTER)
+            | Q(send_state__in=(SendState.PHONE, SendState.GAVE_UP), follow_up__due_at__lte=now)
+        )
+        .order_by("follow_up__due_at", "id")
+    )
+
+
+def unconfirmed_sends(*, clinic: Clinic, now: dt.datetime | None = None) -> list[CheckIn]:
+    """Claimed for sending long ago but never marked sent (a crash mid-send): staff decide."""
+    now = now or timezone.now()
+    return list(
+        _checkins(clinic).filter(
+            send_state=SendState.SENDING, claimed_at__lte=now - rules.UNCONFIRMED_AFTER
+        )
+    )
+
+
+def failing_sends(*, clinic: Clinic) -> list[CheckIn]:
+    """Check-ins whose last attempt failed and that will be tried again."""
+    return list(_checkins(clinic).filter(send_state=SendState.PENDING).exclude(last_error=""))
+
+
+def followups_due(*, clinic: Clinic, now: dt.datetime | None = None) -> dict[str, list[FollowUp]]:
+    """Follow-ups due today (clinic time) and those overdue: due but not yet sent or answered."""
+    now = now or timezone.now()
+    local = timezone.localtime(now, clinic.zone)
+    end_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    base = (
+        FollowUp.objects.filter(session__client__clinic=clinic)
+        .select_related("session__client", "checkin")
+        .filter(Q(checkin__isnull=True) | Q(checkin__answered_at__isnull=True))
+        .filter(
+            Q(checkin__isnull=True)
+            | Q(checkin__send_state__in=(SendState.PENDING, SendState.SENDING))
+        )
+    )
+    return {
+        "due": list(base.filter(due_at__gt=now, due_at__lt=end_of_day)),
+        "overdue": list(base.filter(due_at__lte=now)),
+    }
+
+
+def escalations_open(*, clinic: Clinic, practitioner: User | None = None) -> list[Escalation]:
+    found = Escalation.objects.filter(
+        adverse_event__session__client__clinic=clinic, acknowledged_at__isnull=True
+    ).select_related("adverse_event__session__client", "practitioner")
+    if practitioner is not None:
+        found = found.filter(Q(practitioner=practitioner) | Q(practitioner__isnull=True))
+    return list(found.order_by("raised_at", "id"))
+
+
+def dashboard(*, clinic: Clinic, user: User, now: dt.datetime | None = None) -> dict[str, Any]:
+    from acuface.treatments.selectors import sessions_today
+
+    now = now or timezone.now()
+    due = followups_due(clinic=clinic, now=now)
+    return {
+        "today": sessions_today(clinic=clinic, now=now),
+        "due": due["due"],
+        "overdue": due["overdue"],
+        "escalations": escalations_open(clinic=clinic),
+        "mine": {e.pk for e in escalations_open(clinic=clinic, practitioner=user)},
+        "calls": call_list(clinic=clinic, now=now),
+        "unconfirmed": unconfirmed_sends(clinic=clinic, now=now),
+        "failing": failing_sends(clinic=clinic),
+        "notify_failed": list(
+            Escalation.objects.filter(
+                adverse_event__session__client__clinic=clinic, notify_state=SendState.GAVE_UP
+            ).select_related("adverse_event__session__client")
+        ),
+    }
+
+
+def client_aftercare(*, client: Client) -> dict[str, Any]:
+    """The client's follow-ups with their answers, and adverse events, for the client page."""
+    follow_ups = (
+        FollowUp.objects.filter(session__client=client)
+        .select_related("session", "checkin")
+        .order_by("-due_at", "-id")[:12]
+    )
+    events = (
+        AdverseEvent.objects.filter(session__client=client)
+        .select_related("escalation")
+        .order_by("-onset_at", "-id")[:20]
+    )
+    return {"follow_ups": list(follow_ups), "events": list(events)}
+
+
+def answers_display(checkin: CheckIn) -> list[tuple[str, str]]:
+    """The client's answers as (question, answer) lines in the clinic's words."""
+    from acuface.aftercare.forms import answers_lines
+
+    return answers_lines(checkin.answers)
+
+
+# --- the safety report --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportRow:
+    kind: str
+    label: str
+    rate: rules.Rate
+    published: float | None
+
+
+@dataclasses.dataclass(frozen=True)
+class SafetyReport:
+    start: dt.date
+    end: dt.date
+    sessions: int
+    rows: list[ReportRow]
+    by_practitioner: list[tuple[str, int, list[ReportRow]]]
+    by_point: list[tuple[str, str, int, int, rules.Rate]]  # code, kind label, needled, events, rate
+
+
+def _rows(sessions: int, session_ids_by_kind: dict[str, set[int]]) -> list[ReportRow]:
+    return [
+        ReportRow(
+            kind=kind,
+            label=label,
+            rate=rules.wilson_interval(len(session_ids_by_kind.get(kind, set())), sessions),
+            published=rules.published_percent(kind),
+        )
+        for kind, label in rules.kind_choices()
+    ]
+
+
+def safety_report(*, clinic: Clinic, start: dt.date, end: dt.date) -> SafetyReport:
+    """Sessions with needles in `start`..`end` (clinic dates, inclusive), and their events.
+
+    A rate is the share of sessions with at least one event of the type (as the trial counts),
+    per 100 sessions, with a 95% Wilson interval.
+    """
+    zone = clinic.zone
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    sessions = list(
+        TreatmentSession.objects.filter(
+            client__clinic=clinic, needles_out_at__gte=since, needles_out_at__lt=until
+        ).select_related("practitioner")
+    )
+    ids = {s.pk for s in sessions}
+    events = list(
+        AdverseEvent.objects.filter(session_id__in=ids).values("session_id", "kind", "locations")
+    )
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        by_kind[event["kind"]].add(event["session_id"])
+
+    practitioners: dict[str, set[int]] = defaultdict(set)
+    for s in sessions:
+        practitioners[str(s.practitioner) if s.practitioner else "(no practitioner)"].add(s.pk)
+    by_practitioner = []
+    for name, their in sorted(practitioners.items()):
+        their_kinds = {k: v & their for k, v in by_kind.items()}
+        by_practitioner.append((name, len(their), _rows(len(their), their_kinds)))
+
+    needled: dict[str, set[int]] = defaultdict(set)
+    for code, session_id in Needle.objects.filter(session_id__in=ids).values_list(
+        "point__code", "session_id"
+    ):
+        needled[code].add(session_id)
+    at_point: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for event in events:
+        for loc in event["locations"] or []:
+            if isinstance(loc, list) and loc:
+                at_point[(str(loc[0]), event["kind"])].add(event["session_id"])
+    by_point = []
+    for (code, kind), with_event in sorted(
+        at_point.items(), key=lambda item: (-len(item[1]), item[0])
+    ):
+        there = needled.get(code, set())
+        # Of the sessions that needled the point, how many had the event there.
+        rate = rules.wilson_interval(len(with_event & there), len(there))
+        by_point.append((code, rules.kind_label(kind), len(there), len(with_event), rate))
+    return SafetyReport(
+        start=start,
+        end=end,
+        sessions=len(sessions),
+        rows=_rows(len(sessions), by_kind),
+        by_practitioner=by_practitioner,
+        by_point=by_point,
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def safety_report_csv_rows(report: SafetyReport) -> list[list[Any]]:
+    """The report as CSV rows (cells made safe against spreadsheet formulas)."""
+    rows: list[list[Any]] = [
+        [
+            "section",
+            "group",
+            "type",
+            "sessions",
+            "events",
+            "per_100",
+            "ci95_low",
+            "ci95_high",
+            "published_per_100",
+        ]
+    ]
+
+    def add(section: str, group: str, row: ReportRow) -> None:
+        r = row.rate
+        rows.append(
+            [
+                section,
+                group,
+                row.label,
+                r.sessions,
+                r.events,
+                _percent(r.percent),
+                _percent(r.low),
+                _percent(r.high),
+                _percent(row.published),
+            ]
+        )
+
+    for row in report.rows:
+        add("clinic", f"{report.start}..{report.end}", row)
+    for name, _count, their in report.by_practitioner:
+        for row in their:
+            add("practitioner", name, row)
+    for code, label, times, count, rate in report.by_point:
+        rows.append(
+            [
+                "point",
+                code,
+                label,
+                times,
+                count,
+                _percent(rate.percent),
+                _percent(rate.low),
+                _percent(rate.high),
+                "",
+            ]
+        )
+    return [rules.csv_row(r) for r in rows]

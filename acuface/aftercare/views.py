@@ -1,0 +1,294 @@
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from acuface.aftercare import forms, rules, selectors, services
+from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation
+from acuface.atlas.chart import render_face_chart
+from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.models import User
+from acuface.treatments.models import FollowUp
+
+RATE_LIMIT = 120  # requests per window and address to the check-in link pages
+RATE_WINDOW_SECONDS = 300
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+# --- the client's page (signed link, no login) --------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Count requests per address in the shared cache; True once over the limit."""
+    key = f"aftercare-link-rate:{request.META.get('REMOTE_ADDR', '?')}"
+    window = getattr(settings, "AFTERCARE_RATE_WINDOW", RATE_WINDOW_SECONDS)
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return bool(count > getattr(settings, "AFTERCARE_RATE_LIMIT", RATE_LIMIT))
+
+
+def _link_page(request: HttpRequest, problem: str, checkin: CheckIn | None) -> HttpResponse:
+    status = {"tampered": 404, "expired": 410, "used": 200, "busy": 429}[problem]
+    advice = rules.advice_for(checkin.answers) if checkin and problem == "used" else []
+    context = {
+        "problem": problem,
+        "checkin": checkin,
+        "link_clinic": checkin.follow_up.session.client.clinic if checkin else None,
+        "advice": [(key, rules.catalogue()["advice"][key]) for key in advice],
+    }
+    return render(request, "aftercare/checkin_done.html", context, status=status)
+
+
+def checkin_fill(request: HttpRequest, token: str) -> HttpResponse:
+    """The client's check-in form on a phone; answered once, advice shown at once."""
+    if _rate_limited(request):
+        return _link_page(request, "busy", None)
+    check = selectors.checkin_from_link(token)
+    if check.problem or check.checkin is None:
+        return _link_page(request, check.problem or "tampered", check.checkin)
+    checkin = check.checkin
+    form = forms.CheckInForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with contextlib.suppress(ValidationError):  # answered meanwhile: the next page says so
+            services.checkin_answer(
+                checkin=checkin, answers=form.answers(), photo=form.cleaned_data["photo"]
+            )
+        return redirect(request.path)
+    marked = dict.fromkeys(((str(c), str(s)) for c, s in _marked(form)), "planned")
+    chart = render_face_chart(
+        states=marked,
+        interactive=True,
+        chart_id="bruise-chart",
+        caption="Tap where the bruise is (tap again to remove).",
+    )
+    context = {
+        "form": form,
+        "checkin": checkin,
+        "chart": chart,
+        "link_clinic": checkin.follow_up.session.client.clinic,
+        "has_errors": form.is_bound and not form.is_valid(),
+    }
+    return render(request, "aftercare/checkin_fill.html", context)
+
+
+checkin_fill.public_link = True  # type: ignore[attr-defined]
+
+
+def session_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The aftercare sheet's QR code: opens whichever check-in of the session is due."""
+    if _rate_limited(request):
+        return _link_page(request, "busy", None)
+    check = selectors.checkin_from_session_link(token)
+    if check.checkin is not None:
+        token = selectors.checkin_link_token(check.checkin)
+        return redirect("aftercare:checkin-fill", token=token)
+    if check.problem == "not_yet" and check.session is not None and check.opens_at is not None:
+        clinic = check.session.client.clinic
+        context = {
+            "problem": "not_yet",
+            "link_clinic": clinic,
+            "opens_at": timezone.localtime(check.opens_at, clinic.zone),
+            "advice": [],
+        }
+        return render(request, "aftercare/checkin_done.html", context)
+    status = {"used": 200, "expired": 410}.get(check.problem, 404)
+    link_clinic = check.session.client.clinic if check.session else None
+    context = {"problem": check.problem, "link_clinic": link_clinic, "advice": []}
+    return render(request, "aftercare/checkin_done.html", context, status=status)
+
+
+session_checkin.public_link = True  # type: ignore[attr-defined]
+
+
+def _marked(form: forms.CheckInForm) -> list[list[str]]:
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps each field that was valid, even if another was not
+        return list(form.cleaned_data.get("bruise_points") or [])
+    return []
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+@staff_view(Access.CLINICAL)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Follow-ups due and overdue, open escalations, the call list, sending problems."""
+    user = _user(request)
+    data = selectors.dashboard(clinic=clinic_of(user), user=user)
+    return render(request, "aftercare/dashboard.html", {"dash": data})
+
+
+@staff_view(Access.CLINICAL)
+def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    """One escalation: what happened, the client's answers; acknowledge it with a note."""
+    user = _user(request)
+    escalation = get_for_user(
+        user,
+        Escalation.objects.select_related(
+            "adverse_event__session__client", "adverse_event__checkin"
+        ),
+        access=Access.CLINICAL,
+        pk=escalation_id,
+    )
+    form = forms.NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_acknowledge(
+                actor=user, escalation=escalation, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error("note", " ".join(error.messages))
+        else:
+            messages.success(request, "Escalation acknowledged.")
+            return redirect("aftercare:dashboard")
+    event = escalation.adverse_event
+    lines = selectors.answers_display(event.checkin) if event.checkin else []
+    context = {"escalation": escalation, "event": event, "form": form, "lines": lines}
+    return render(request, "aftercare/escalation_detail.html", context)
+
+
+@staff_view(Access.CLINICAL)
+def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """One check-in: its sending, the client's answers and photo; record a call."""
+    user = _user(request)
+    checkin = get_for_user(
+        user,
+        CheckIn.objects.select_related("follow_up__session__client"),
+        access=Access.CLINICAL,
+        pk=checkin_id,
+    )
+    form = forms.NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_call_record(
+                actor=user, checkin=checkin, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error("note", " ".join(error.messages))
+        else:
+            messages.success(request, "Call recorded.")
+            return redirect("aftercare:dashboard")
+    context = {
+        "checkin": checkin,
+        "form": form,
+        "lines": selectors.answers_display(checkin),
+        "events": checkin.adverse_events.all(),
+        "advice": rules.advice_for(checkin.answers),
+    }
+    return render(request, "aftercare/checkin_detail.html", context)
+
+
+@staff_view(Access.CLINICAL)
+@require_POST
+def checkin_send_again(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """Staff decide an unconfirmed or failed check-in e-mail should go (again)."""
+    user = _user(request)
+    checkin = get_for_user(
+        user,
+        CheckIn.objects.select_related("follow_up__session__client"),
+        access=Access.CLINICAL,
+        pk=checkin_id,
+    )
+    try:
+        services.checkin_send_again(actor=user, checkin=checkin)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The check-in will be sent again.")
+    return redirect("aftercare:checkin-detail", checkin_id=checkin.pk)
+
+
+@staff_view(Access.CLINICAL)
+def checkin_photo(request: HttpRequest, checkin_id: int) -> HttpResponse:
+    """The client's photo, for clinical staff of the clinic only."""
+    checkin = get_for_user(_user(request), CheckIn, access=Access.CLINICAL, pk=checkin_id)
+    if not checkin.photo:
+        raise Http404("No photo.")
+    response: HttpResponse = FileResponse(checkin.photo.open("rb"))  # type: ignore[assignment]
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@staff_view(Access.CLINICAL)
+@require_POST
+def event_resolve(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Mark an adverse event as over."""
+    user = _user(request)
+    event = get_for_user(
+        user,
+        AdverseEvent.objects.select_related("session__client"),
+        access=Access.CLINICAL,
+        pk=event_id,
+    )
+    try:
+        services.adverse_event_resolve(actor=user, event=event)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("clients:client-detail", client_id=event.session.client_id)
+
+
+@staff_view(Access.STAFF)
+def followup_qr(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """The check-in link of a follow-up as a QR code (SVG), e.g. for the aftercare sheet."""
+    follow_up = get_for_user(_user(request), FollowUp, pk=follow_up_id)
+    response = HttpResponse(str(selectors.checkin_qr_svg(follow_up)), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _period(request: HttpRequest, user: User) -> tuple[forms.ReportPeriodForm, dt.date, dt.date]:
+    assert user.clinic is not None
+    today = timezone.localtime(timezone.now(), user.clinic.zone).date()
+    default = {"start": today - dt.timedelta(days=364), "end": today}
+    form = forms.ReportPeriodForm(request.GET if "start" in request.GET else None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, default["start"], default["end"]
+
+
+@staff_view(Access.OWNER)
+def safety_report(request: HttpRequest) -> HttpResponse:
+    """The clinic's side-effect rates over a period, against the published ones."""
+    user = _user(request)
+    form, start, end = _period(request, user)
+    report = selectors.safety_report(clinic=clinic_of(user), start=start, end=end)
+    context: dict[str, Any] = {
+        "form": form,
+        "report": report,
+        "source": rules.catalogue()["published_source"],
+    }
+    return render(request, "aftercare/safety_report.html", context)
+
+
+@staff_view(Access.OWNER)
+def safety_report_csv(request: HttpRequest) -> HttpResponse:
+    """The safety report as CSV (audited export)."""
+    user = _user(request)
+    clinic = clinic_of(user)
+    _form, start, end = _period(request, user)
+    report = selectors.safety_report(clinic=clinic, start=start, end=end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="safety-report-{start}-{end}.csv"'
+    csv.writer(response).writerows(selectors.safety_report_csv_rows(report))
+    services.safety_report_export_record(actor=user, start=start, end=end)
+    return response

@@ -1,0 +1,5 @@
+from tests.world import World
+
+
+def build(world: World) -> None:
+    world.ids.update(table="clients")

@@ -1,0 +1,296 @@
+"""Reads of sessions, needles and stock: the session page, the counts, the dashboard tiles."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from acuface.atlas.models import PlannedPoint
+from acuface.clients.models import Client
+from acuface.clients.selectors import client_has_consent
+from acuface.core.models import Clinic
+from acuface.intake import selectors as intake_selectors
+from acuface.treatments import states
+from acuface.treatments.models import (
+    MissingNeedleIncident,
+    Needle,
+    NeedleLot,
+    NeedleProduct,
+    SessionEvent,
+    TreatmentSession,
+)
+from acuface.treatments.retention import RetentionClock
+
+
+def clinic_today(clinic: Clinic, now: dt.datetime | None = None) -> dt.date:
+    return timezone.localdate(now or timezone.now(), clinic.zone)
+
+
+def needle_counts(*, session: TreatmentSession) -> tuple[int, int]:
+    """(needle_count_in, needle_count_out) from the needle rows, in one query."""
+    row = Needle.objects.filter(session=session).aggregate(
+        count_in=Count("id"), count_out=Count("id", filter=Q(removed_at__isnull=False))
+    )
+    return int(row["count_in"]), int(row["count_out"])
+
+
+def needles_missing_filed(*, session: TreatmentSession) -> int:
+    total = MissingNeedleIncident.objects.filter(session=session).aggregate(
+        total=Sum("needles_missing")
+    )["total"]
+    return int(total or 0)
+
+
+def session_facts(*, session: TreatmentSession) -> states.SessionFacts:
+    count_in, count_out = needle_counts(session=session)
+    return states.SessionFacts(
+        state=session.state,
+        needle_count_in=count_in,
+        needle_count_out=count_out,
+        needles_missing_filed=needles_missing_filed(session=session),
+    )
+
+
+# --- check-in -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckInReadiness:
+    problems: tuple[str, ...]  # each blocks check-in
+    has_defer: bool  # blocks unless the practitioner gives a reason
+    defer_messages: tuple[str, ...]
+    forbidden_points: frozenset[str]
+    deferred_regions: frozenset[str]
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.problems and not self.has_defer
+
+
+def check_in_readiness(*, client: Client, on: dt.date) -> CheckInReadiness:
+    """What still stands between the client and the couch today."""
+    problems: list[str] = []
+    if intake_selectors.today_check_for(client=client, on=on) is None:
+        problems.append("Today's check (meal, illness, pregnancy, new medicines) is not recorded.")
+    if not client_has_consent(client=client, kind="treatment"):
+        problems.append("The client's treatment consent is missing, withdrawn or out of date.")
+    status = intake_selectors.intake_status(client=client, on=on)
+    if not status.has_valid_intake:
+        problems.append("The client has no valid health intake for today.")
+    elif status.unacknowledged:
+        problems.append(
+            f"{len(status.unacknowledged)} screening flag(s) are not acknowledged yet: "
+            "review the intake first."
+        )
+    result = intake_selectors.screening_for_client(client=client, on=on)
+    defer = tuple(f.message for f in result.flags if f.level == "defer") if result else ()
+    return CheckInReadiness(
+        problems=tuple(problems),
+        has_defer=bool(defer),
+        defer_messages=defer,
+        forbidden_points=result.forbidden_points if result else frozenset(),
+        deferred_regions=result.deferred_regions if result else frozenset(),
+    )
+
+
+def client_risk_notes(*, client: Client, on: dt.date) -> list[str]:
+    """The client's own words for their raised or high risks (for the aftercare sheet)."""
+    result = intake_selectors.screening_for_client(client=client, on=on)
+    if result is None:
+        return []
+    notes: list[str] = []
+    for risk in result.risks:
+        if risk.level in ("raised", "high"):
+            notes.extend(r for r in risk.reasons_client if r not in notes)
+    return notes
+
+
+# --- stock ----------------------------------------------------------------------------------
+
+
+def usable_lots(*, clinic: Clinic, on: dt.date) -> QuerySet[NeedleLot]:
+    """Lots a needle may come from today: active product, not expired, some left."""
+    return (
+        NeedleLot.objects.filter(
+            product__clinic=clinic,
+            product__is_active=True,
+            expires_on__gte=on,
+            quantity_left__gt=0,
+        )
+        .select_related("product")
+        .order_by("expires_on", "id")
+    )
+
+
+def stock_products(*, clinic: Clinic) -> list[NeedleProduct]:
+    return list(
+        NeedleProduct.objects.filter(clinic=clinic).prefetch_related("lots").order_by("brand", "id")
+    )
+
+
+def low_stock_lots(*, clinic: Clinic, on: dt.date) -> list[NeedleLot]:
+    return [lot for lot in usable_lots(clinic=clinic, on=on) if lot.is_low]
+
+
+# --- the session page -----------------------------------------------------------------------
+
+
+def plan_lines_of(session: TreatmentSession) -> list[PlannedPoint]:
+    if session.plan_id is None:
+        return []
+    return list(
+        PlannedPoint.objects.filter(plan_id=session.plan_id)
+        .select_related("point")
+        .order_by("order", "id")
+    )
+
+
+def chart_states(
+    lines: list[PlannedPoint], needles: list[Needle]
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
+    """(states, titles) for the face chart: planned / excluded from the plan, then the needles."""
+    found: dict[tuple[str, str], str] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for line in lines:
+        key = (line.point.code, line.side)
+        found[key] = line.state
+        if line.is_excluded:
+            titles[key] = line.exclusion_reason
+    for needle in needles:  # oldest first: a needle in wins over an earlier one removed
+        key = (needle.point.code, needle.side)
+        found[key] = "needled" if needle.is_in else "removed"
+        when = timezone.localtime(needle.inserted_at, needle.session.client.clinic.zone)
+        titles[key] = f"in at {when:%H:%M}, lot {needle.lot.lot_number}"
+    return found, titles
+
+
+@dataclasses.dataclass
+class SessionPage:
+    session: TreatmentSession
+    facts: states.SessionFacts
+    needles: list[Needle]
+    events: list[SessionEvent]
+    incidents: list[MissingNeedleIncident]
+    plan_lines: list[PlannedPoint]
+    legal: frozenset[str]
+    now: dt.datetime
+    lots: list[NeedleLot]
+    readiness: CheckInReadiness | None
+
+    @property
+    def clock(self) -> RetentionClock | None:
+        ends = self.session.retention_ends_at
+        if ends is None or self.session.state != states.RETENTION:
+            return None
+        return RetentionClock(ends_at=ends, now=self.now)
+
+    @property
+    def needles_in(self) -> list[Needle]:
+        return [n for n in self.needles if n.is_in]
+
+    @property
+    def expected_needles(self) -> int:
+        return sum(1 for line in self.plan_lines if not line.is_excluded)
+
+    @property
+    def is_early(self) -> bool:
+        """Retention has not ended yet: taking needles out now needs a reason (once)."""
+        clock = self.clock
+        return clock is not None and not clock.is_overdue and not self.session.early_removal_reason
+
+
+def session_page(*, session: TreatmentSession, now: dt.datetime | None = None) -> SessionPage:
+    """Everything the session page shows, read in a fixed number of queries."""
+    now = now or timezone.now()
+    clinic = session.client.clinic
+    needles = list(
+        Needle.objects.filter(session=session)
+        .select_related("point", "lot__product", "session__client__clinic")
+        .order_by("inserted_at", "id")
+    )
+    count_in = len(needles)
+    count_out = sum(1 for n in needles if not n.is_in)
+    incidents = list(
+        MissingNeedleIncident.objects.filter(session=session).select_related("filed_by")
+    )
+    facts = states.SessionFacts(
+        state=session.state,
+        needle_count_in=count_in,
+        needle_count_out=count_out,
+        needles_missing_filed=sum(i.needles_missing for i in incidents),
+    )
+    today = clinic_today(clinic, now)
+    readiness = None
+    if session.state == states.SCHEDULED:
+        readiness = check_in_readiness(client=session.client, on=today)
+    wants_lots = states.CHOOSE_LOT in states.legal_actions(facts)
+    return SessionPage(
+        session=session,
+        facts=facts,
+        needles=needles,
+        events=list(SessionEvent.objects.filter(session=session).select_related("point")),
+        incidents=incidents,
+        plan_lines=plan_lines_of(session),
+        legal=states.legal_actions(facts),
+        now=now,
+        lots=list(usable_lots(clinic=clinic, on=today)) if wants_lots else [],
+        readiness=readiness,
+    )
+
+
+def sessions_of_client(*, client: Client) -> QuerySet[TreatmentSession]:
+    return TreatmentSession.objects.filter(client=client).order_by("-scheduled_at", "-id")
+
+
+def next_session_of(*, session: TreatmentSession) -> TreatmentSession | None:
+    return (
+        TreatmentSession.objects.filter(
+            client_id=session.client_id,
+            state=states.SCHEDULED,
+            scheduled_at__gt=session.scheduled_at,
+        )
+        .exclude(pk=session.pk)
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+
+def sessions_today(*, clinic: Clinic, now: dt.datetime | None = None) -> list[TreatmentSession]:
+    """Sessions scheduled for the clinic's local today."""
+    now = now or timezone.now()
+    day = clinic_today(clinic, now)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=clinic.zone)
+    end = start + dt.timedelta(days=1)
+    return list(
+        TreatmentSession.objects.filter(
+            client__clinic=clinic, scheduled_at__gte=start, scheduled_at__lt=end
+        )
+        .select_related("client")
+        .order_by("scheduled_at")
+    )
+
+
+def sessions_in_retention(*, clinic: Clinic) -> list[TreatmentSession]:
+    return list(
+        TreatmentSession.objects.filter(client__clinic=clinic, state=states.RETENTION)
+        .select_related("client")
+        .order_by("retention_ends_at")
+    )
+
+
+def incidents_open(*, clinic: Clinic) -> QuerySet[MissingNeedleIncident]:
+    return MissingNeedleIncident.objects.filter(
+        session__client__clinic=clinic, reviewed_at__isnull=True
+    ).select_related("session__client", "filed_by")
+
+
+def incidents_all(*, clinic: Clinic) -> QuerySet[MissingNeedleIncident]:
+    return MissingNeedleIncident.objects.filter(session__client__clinic=clinic).select_related(
+        "session__client", "filed_by", "reviewed_by"
+    )

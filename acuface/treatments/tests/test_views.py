@@ -1,0 +1,318 @@
+"""The session page over HTTP: a whole session by its buttons, hostile input, the other pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from acuface.treatments import services, states
+from acuface.treatments.models import MissingNeedleIncident, Needle, SessionEvent, TreatmentSession
+from acuface.treatments.tests.factories import fresh, needle_lot, ready_client, session_in
+from conftest import login
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def tiles_for(user) -> str:
+    """The treatments tiles as the dashboard includes them (the dashboard is core's page)."""
+    from django.template.loader import render_to_string
+
+    context = {"user": user, "sees_clinical": user.sees_clinical, "is_owner": user.is_owner}
+    return render_to_string("treatments/dashboard_tiles.html", context)
+
+
+@pytest.fixture
+def lot(clinic_a):
+    return needle_lot(clinic=clinic_a)
+
+
+def act(http, session, action, htmx=True, **data):
+    data.setdefault("version", fresh(session).version)
+    url = reverse("treatments:session-act", args=[session.pk, action])
+    return http.post(url, data, **(HTMX if htmx else {}))
+
+
+def test_a_whole_session_through_the_page(clinic_a, practitioner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    http = login(practitioner_a)
+    started = http.post(reverse("treatments:session-start", args=[client.pk]))
+    session = TreatmentSession.objects.get(client=client)
+    assert started["Location"] == reverse("treatments:session-detail", args=[session.pk])
+    page = http.get(started["Location"]).content.decode()
+    assert "Check in" in page and "Today's check, consent and intake are in order" in page
+
+    steps = [
+        ("check-in", {}),
+        ("assess", {"fitzpatrick": "III", "glogau": "II", "grade_forehead": "2", "notes": "dry"}),
+        ("cleanse", {}),
+        ("lot", {"lot": lot.pk}),
+        ("tap", {"code": "ST2", "side": "right"}),
+        ("tap", {"code": "ST2", "side": "left"}),
+        ("tap", {"code": "EX-HN3", "side": "midline"}),
+        ("retention", {"minutes": "30", "reason": ""}),
+        ("extend", {"minutes": "5"}),
+        ("event", {"kind": "pain_at_point", "code": "ST2", "side": "left", "note": "brief"}),
+        ("tap", {"code": "ST2", "side": "right", "reason": "client asked to stop"}),
+        ("take-out", {"code": "ST2", "side": "left", "reason": ""}),
+        ("tap", {"code": "EX-HN3", "side": "midline"}),
+        ("moisturize", {}),
+        ("aftercare", {"next_session_at": ""}),
+        ("complete", {}),
+    ]
+    for action, data in steps:
+        answer = act(http, session, action, **data)
+        body = answer.content.decode()
+        assert answer.status_code == 200, action
+        assert "data-error" not in body, (action, body[body.find("data-error") :][:300])
+    done = fresh(session)
+    assert done.state == states.COMPLETE
+    assert done.region_grades == {"forehead": 2}
+    assert Needle.objects.filter(session=session, removed_at__isnull=True).count() == 0
+    assert SessionEvent.objects.filter(session=session).count() == 1
+    final = http.get(reverse("treatments:session-detail", args=[session.pk])).content.decode()
+    assert "data-count-in>3<" in final and "data-count-out>3<" in final
+    assert "No makeup before" in final
+
+
+def test_without_htmx_the_page_redirects_or_shows_the_error(clinic_a, practitioner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.SKIN_ASSESSED, actor=practitioner_a, client=client)
+    http = login(practitioner_a)
+    ok = act(http, session, "cleanse", htmx=False)
+    assert ok.status_code == 302
+    refused = act(http, session, "moisturize", htmx=False)
+    assert refused.status_code == 200 and b"cannot skin cleansed and moisturized" in refused.content
+
+
+def test_the_page_offers_only_legal_actions(clinic_a, practitioner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(
+        states.REMOVAL,
+        actor=practitioner_a,
+        client=client,
+        lot=lot,
+        points=[("ST2", "right"), ("ST2", "left")],
+    )
+    page = login(practitioner_a).get(reverse("treatments:session-detail", args=[session.pk]))
+    body = page.content.decode()
+    assert "Skin cleansed and moisturized" in body  # every needle is out
+    assert "/act/check-in/" not in body and "/act/retention/" not in body
+    assert "/act/complete/" not in body and "/act/cancel/" not in body
+
+
+def test_check_in_problems_are_listed_with_where_to_fix_them(client_a, practitioner_a):
+    session = services.session_schedule(
+        actor=practitioner_a, client=client_a, scheduled_at=timezone.now()
+    )
+    body = login(practitioner_a).get(reverse("treatments:session-detail", args=[session.pk]))
+    text = body.content.decode()
+    assert "data-check-in-problems" in text
+    assert reverse("intake:today-check", args=[client_a.pk]) in text
+    assert "/act/check-in/" not in text
+
+
+# --- hostile input --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sessions/0/",
+        "/sessions/99999999/",
+        "/sessions/9223372036854775808/",
+        "/sessions/abc/",
+        "/sessions/-1/",
+        "/sessions/1/act/../",
+    ],
+)
+def test_malformed_session_ids_are_404(as_practitioner_a, path):
+    assert as_practitioner_a.get(path).status_code == 404
+
+
+def test_an_unknown_action_is_404(clinic_a, practitioner_a, lot):
+    session = services.session_schedule(
+        actor=practitioner_a,
+        client=ready_client(clinic=clinic_a, actor=practitioner_a),
+        scheduled_at=timezone.now(),
+    )
+    http = login(practitioner_a)
+    assert act(http, session, "delete-everything").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"code": "ZZ1", "side": "right"}, "not a point in the atlas"),
+        ({"code": "ST2", "side": "upside-down"}, "Select a valid choice"),
+        ({"code": "X" * 500, "side": "right"}, "at most 12 characters"),
+        ({"code": "ST2", "side": "right", "version": "banana"}, "Enter a whole number"),
+        ({"code": "ST2", "side": "right", "version": "99999999999999999999"}, "less than or equal"),
+        ({"code": "ST2", "side": "right", "version": "-4"}, "greater than or equal"),
+        ({"code": "EX-HN3", "side": "right"}, "midline"),
+    ],
+)
+def test_bad_taps_get_a_clear_message(clinic_a, practitioner_a, lot, data, words):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.NEEDLING, actor=practitioner_a, client=client, lot=lot)
+    body = act(login(practitioner_a), session, "tap", **data).content.decode()
+    assert words in body.replace("&#x27;", "'")
+    assert Needle.objects.filter(session=session).count() == 2
+
+
+@pytest.mark.parametrize("lot_value", ["abc", "0", "99999999", "-1", "9223372036854775808"])
+def test_bad_lot_ids_get_a_clear_message(clinic_a, practitioner_a, lot, lot_value):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
+    answer = act(login(practitioner_a), session, "lot", lot=lot_value)
+    assert answer.status_code == 200
+    assert fresh(session).current_lot_id is None
+    assert b"data-error" in answer.content
+
+
+def test_another_clinics_lot_id_is_not_accepted(clinic_a, clinic_b, practitioner_a):
+    theirs = needle_lot(clinic=clinic_b, lot_number="B-LOT")
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
+    body = act(login(practitioner_a), session, "lot", lot=theirs.pk).content.decode()
+    assert "not in this clinic" in body and "B-LOT" not in body
+
+
+@pytest.mark.parametrize("minutes", ["-5", "0", "100000000000000000000", "2.5", "thirty", "91"])
+def test_bad_retention_minutes_are_refused(clinic_a, practitioner_a, lot, minutes):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.NEEDLING, actor=practitioner_a, client=client, lot=lot)
+    body = act(login(practitioner_a), session, "retention", minutes=minutes).content.decode()
+    assert "data-error" in body
+    assert fresh(session).state == states.NEEDLING
+
+
+def test_overlong_notes_are_refused_and_kept(clinic_a, practitioner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.RETENTION, actor=practitioner_a, client=client, lot=lot)
+    long_note = "tingling " * 300
+    body = act(login(practitioner_a), session, "event", kind="other", note=long_note)
+    text = body.content.decode()
+    assert "at most 2000 characters" in text
+    assert long_note.strip()[:200] in text
+    assert not SessionEvent.objects.filter(session=session).exists()
+
+
+def test_what_people_typed_is_shown_escaped(clinic_a, practitioner_a, owner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.RETENTION, actor=practitioner_a, client=client, lot=lot)
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    act(login(practitioner_a), session, "event", kind="other", note=evil)
+    for side in ("right", "left"):
+        act(login(practitioner_a), session, "tap", code="ST2", side=side, reason=evil)
+    page = login(practitioner_a).get(reverse("treatments:session-detail", args=[session.pk]))
+    assert evil not in page.content.decode()
+    assert "&lt;script&gt;alert(" in page.content.decode()
+    body = act(login(practitioner_a), session, "abandon", reason=evil).content.decode()
+    assert "<script>alert" not in body
+
+
+# --- the other pages ------------------------------------------------------------------------------
+
+
+def test_the_client_panel_and_dashboard_tiles(clinic_a, practitioner_a, owner_a, front_desk_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(
+        states.REMOVAL,
+        actor=practitioner_a,
+        client=client,
+        lot=lot,
+        points=[("ST2", "right"), ("ST2", "left"), ("GB1", "right")],
+    )
+    record = login(practitioner_a).get(reverse("clients:client-detail", args=[client.pk]))
+    assert reverse("treatments:session-detail", args=[session.pk]) in record.content.decode()
+    desk = login(front_desk_a).get(reverse("clients:client-detail", args=[client.pk]))
+    assert reverse("treatments:session-start", args=[client.pk]) not in desk.content.decode()
+    dashboard = tiles_for(practitioner_a)
+    assert 'data-tile="sessions-today"' in dashboard and client.full_name in dashboard
+    assert 'data-tile="incidents"' not in dashboard  # owners only
+    assert tiles_for(front_desk_a).strip() == ""
+
+
+def test_the_owner_sees_missing_needle_incidents(clinic_a, practitioner_a, owner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.RETENTION, actor=practitioner_a, client=client, lot=lot)
+    services.needle_remove(
+        actor=practitioner_a,
+        session=session,
+        version=session.version,
+        code="ST2",
+        side="right",
+        reason="client asked to stop",
+    )
+    incident = services.missing_needle_incident_file(
+        actor=practitioner_a,
+        session=session,
+        version=fresh(session).version,
+        searched_where="couch and floor",
+        outcome="not found",
+    )
+    owner = login(owner_a)
+    assert 'data-tile="incidents"' in tiles_for(owner_a)
+    listing = owner.get(reverse("treatments:incident-list")).content.decode()
+    assert "couch and floor" in listing
+    owner.post(reverse("treatments:incident-review", args=[incident.pk]))
+    assert MissingNeedleIncident.objects.get(pk=incident.pk).reviewed_by == owner_a
+    assert login(practitioner_a).get(reverse("treatments:incident-list")).status_code == 404
+
+
+def test_stock_pages(clinic_a, owner_a, practitioner_a, lot):
+    needle_lot(clinic=clinic_a, lot_number="OLD-9", expires_on=dt.date(2021, 5, 1))
+    page = login(practitioner_a).get(reverse("treatments:stock-list")).content.decode()
+    assert "expired: cannot be used" in page and lot.lot_number in page
+    assert reverse("treatments:product-create") not in page
+    owner = login(owner_a)
+    bad = owner.post(
+        reverse("treatments:product-create"),
+        {
+            "brand": "X",
+            "needle_type": "filiform",
+            "gauge_mm": "-1",
+            "length_mm": "13",
+            "material": "steel",
+            "is_active": "on",
+        },
+    )
+    assert bad.status_code == 200 and b"field-error" in bad.content
+    good = owner.post(
+        reverse("treatments:lot-receive", args=[lot.product_id]),
+        {
+            "lot_number": "NEW-1",
+            "expires_on": "2031-01-01",
+            "quantity_received": "300",
+            "low_stock_at": "30",
+        },
+    )
+    assert good.status_code == 302
+    assert login(practitioner_a).get(reverse("treatments:product-create")).status_code == 404
+
+
+def test_the_page_reads_a_fixed_number_of_queries(clinic_a, practitioner_a, lot):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from acuface.treatments.tests.factories import POINTS
+
+    http = login(practitioner_a)
+    counts = []
+    for points in (POINTS[:1], POINTS):
+        client = ready_client(clinic=clinic_a, actor=practitioner_a)
+        session = session_in(
+            states.RETENTION, actor=practitioner_a, client=client, lot=lot, points=points
+        )
+        services.session_event_record(
+            actor=practitioner_a, session=session, version=session.version, kind="nausea"
+        )
+        url = reverse("treatments:session-detail", args=[session.pk])
+        http.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from acuface.atlas.chart import render_body_points, render_face_chart
+from acuface.atlas.models import Point
+from acuface.atlas.selectors import plans_for_client
+from acuface.clients.models import Client
+from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.models import User
+from acuface.core.webforms import apply_validation_error
+from acuface.treatments import aftercare, selectors, services, states
+from acuface.treatments.actions import PAGE_ACTIONS
+from acuface.treatments.forms import NeedleLotForm, NeedleProductForm, SessionForm
+from acuface.treatments.models import MissingNeedleIncident, NeedleProduct, TreatmentSession
+from acuface.treatments.states import SessionStateError
+
+TAP_ACTIONS = {"tap", "take-out"}
+# What the chart needs of a point (the atlas row has many more columns).
+CHART_FIELDS = (
+    "code",
+    "pinyin",
+    "is_facial",
+    "is_bilateral",
+    "recipe_id",
+    "chart_x",
+    "chart_y",
+    "order",
+)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
+    sessions = TreatmentSession.objects.select_related(
+        "client__clinic", "plan", "current_lot__product", "practitioner"
+    )
+    return get_for_user(_user(request), sessions, access=Access.CLINICAL, pk=session_id)
+
+
+def _error_text(form: django_forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def page_context(
+    session: TreatmentSession,
+    *,
+    notice: str = "",
+    error: str = "",
+    failed: tuple[str, django_forms.Form] | None = None,
+) -> dict[str, Any]:
+    """The state panel's context: the page data, one form per action, the face chart."""
+    page = selectors.session_page(session=session)
+    clinic = session.client.clinic
+    initial = {"version": session.version, "lot": session.current_lot_id}
+    action_forms: dict[str, django_forms.Form] = {
+        name.replace("-", "_"): spec.form(initial=initial, clinic=clinic, auto_id=f"id_{name}_%s")
+        for name, spec in PAGE_ACTIONS.items()
+        if spec.step in page.legal
+    }
+    if failed is not None:
+        name, form = failed
+        action_forms[name.replace("-", "_")] = form
+    tapping = session.state in (states.CLEANSED, states.NEEDLING) and session.current_lot_id
+    removing = session.state in (states.RETENTION, states.REMOVAL)
+    chart_states, titles = selectors.chart_states(page.plan_lines, page.needles)
+    chart_args: dict[str, Any] = {
+        "states": chart_states,
+        "titles": titles,
+        "interactive": bool(tapping or removing),
+        "tap_url": reverse("treatments:session-act", args=[session.pk, "tap"]),
+        "tap_target": "#session-state",
+        "version": session.version,
+    }
+    points = list(Point.objects.only(*CHART_FIELDS))
+    return {
+        "s": session,
+        "page": page,
+        "forms": action_forms,
+        "notice": notice,
+        "error": error,
+        "chart": render_face_chart(points=points, **chart_args),
+        "body_points": render_body_points(points=points, **chart_args),
+        "tapping": tapping,
+        "removing": removing,
+        "states": states,
+        "event_kinds_point": (
+            "pain_at_point",
+            "bleeding_at_removal",
+            "bent_needle",
+            "stuck_needle",
+        ),
+    }
+
+
+@staff_view(Access.CLINICAL)
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    return render(request, "treatments/session_detail.html", page_context(session))
+
+
+@staff_view(Access.CLINICAL)
+def session_state(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The state panel alone, for the poll that keeps a second device current (204: no change)."""
+    session = _session(request, session_id)
+    if request.GET.get("version") == str(session.version):
+        return HttpResponse(status=204)
+    return render(request, "treatments/session_state.html", page_context(session))
+
+
+@staff_view(Access.CLINICAL)
+@require_POST
+def session_act(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
+    """One button of the session page: validate its form, call its service, show the state."""
+    spec = PAGE_ACTIONS.get(action)
+    session = _session(request, session_id)
+    if spec is None:
+        raise Http404("Not found.")
+    form = spec.form(request.POST, clinic=session.client.clinic, auto_id=f"id_{action}_%s")
+    notice, error = "", ""
+    if form.is_valid():
+        try:
+            notice = spec.run(_user(request), session, form.cleaned_data, form)
+        except SessionStateError as problem:
+            error = str(problem)
+        except ValidationError as problem:
+            apply_validation_error(form, problem)
+    if form.errors:
+        error = error or "Not saved: " + _error_text(form)
+    return _answer(request, session.pk, action, form, notice=notice, error=error)
+
+
+def _answer(
+    request: HttpRequest,
+    session_id: int,
+    action: str,
+    form: SessionForm,
+    *,
+    notice: str,
+    error: str,
+) -> HttpResponse:
+    """Always the fresh state; a failed form comes back with what was typed and the new version."""
+    fresh = _session(request, session_id)
+    failed = None
+    if error and action not in TAP_ACTIONS:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["version"] = str(fresh.version)
+        rebound = type(form)(data, clinic=fresh.client.clinic, auto_id=f"id_{action}_%s")
+        rebound.is_valid()
+        for field, errors in form.errors.items():
+            if field not in rebound.errors or field == "__all__":
+                for message in errors:
+                    rebound.add_error(None if field == "__all__" else field, message)
+        failed = (action, rebound)
+    if request.htmx:  # type: ignore[attr-defined]
+        context = page_context(fresh, notice=notice, error=error, failed=failed)
+        return render(request, "treatments/session_state.html", context)
+    if error:
+        context = page_context(fresh, error=error, failed=failed)
+        return render(request, "treatments/session_detail.html", context)
+    messages.success(request, notice)
+    return redirect("treatments:session-detail", session_id=session_id)
+
+
+@staff_view(Access.CLINICAL)
+@require_POST
+def session_start(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Start a session now for a client, from their newest plan if they have one."""
+    user = _user(request)
+    client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
+    try:
+        session = services.session_schedule(
+            actor=user,
+            client=client,
+            scheduled_at=timezone.now(),
+            plan=plans_for_client(client=client).first(),
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect("clients:client-detail", client_id=client.pk)
+    return redirect("treatments:session-detail", session_id=session.pk)
+
+
+@staff_view(Access.CLINICAL)
+def aftercare_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    if session.makeup_free_at is None:
+        messages.error(request, "The aftercare sheet is made when it is issued at the end.")
+        return redirect("treatments:session-detail", session_id=session.pk)
+    return HttpResponse(aftercare.aftercare_html(session))
+
+
+@staff_view(Access.CLINICAL)
+def aftercare_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    if session.makeup_free_at is None:
+        messages.error(request, "The aftercare sheet is made when it is issued at the end.")
+        return redirect("treatments:session-detail", session_id=session.pk)
+    response = HttpResponse(
+        aftercare.aftercare_pdf(session, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )
+    name = aftercare.aftercare_filename(session)
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+# --- needle stock and incidents -------------------------------------------------------------------
+
+
+@staff_view(Access.CLINICAL)
+def stock_list(request: HttpRequest) -> HttpResponse:
+    clinic = clinic_of(_user(request))
+    context = {
+        "products": selectors.stock_products(clinic=clinic),
+        "today": selectors.clinic_today(clinic),
+    }
+    return render(request, "treatments/stock_list.html", context)
+
+
+@staff_view(Access.OWNER)
+def product_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = NeedleProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.needle_product_create(actor=user, clinic=clinic_of(user), **form.cleaned_data)
+        except ValidationError as problem:
+            apply_validation_error(form, problem)
+        else:
+            messages.success(request, "Needle product added.")
+            return redirect("treatments:stock-list")
+    return render(request, "treatments/stock_form.html", {"form": form, "title": "New product"})
+
+
+@staff_view(Access.OWNER)
+def lot_receive(request: HttpRequest, product_id: int) -> HttpResponse:
+    user = _user(request)
+    product = get_for_user(user, NeedleProduct, access=Access.OWNER, pk=product_id)
+    form = NeedleLotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.needle_lot_receive(actor=user, product=product, **form.cleaned_data)
+        except ValidationError as problem:
+            apply_validation_error(form, problem)
+        else:
+            messages.success(request, "Lot received.")
+            return redirect("treatments:stock-list")
+    context = {"form": form, "title": f"Receive a lot of {product}"}
+    return render(request, "treatments/stock_form.html", context)
+
+
+@staff_view(Access.OWNER)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = selectors.incidents_all(clinic=clinic_of(_user(request)))
+    return render(request, "treatments/incident_list.html", {"incidents": incidents})
+
+
+@staff_view(Access.OWNER)
+@require_POST
+def incident_review(request: HttpRequest, incident_id: int) -> HttpResponse:
+    user = _user(request)
+    incident = get_for_user(user, MissingNeedleIncident, access=Access.OWNER, pk=incident_id)
+    services.missing_needle_incident_review(actor=user, incident=incident)
+    messages.success(request, "Marked as reviewed.")
+    return redirect("treatments:incident-list")

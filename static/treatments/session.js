@@ -1,0 +1,45 @@
+/* The session page: chart taps post the point (and an early-removal reason when one is typed);
+ * the 5-second poll pauses while someone is typing in a form, so nothing typed is swapped away. */
+(function () {
+  "use strict";
+
+  var typingUntil = 0;
+
+  window.acufaceSessionIdle = function () {
+    var active = document.activeElement;
+    var inForm = active && active.closest && active.closest("#session-state form, [data-early-reason]");
+    var typing = active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT");
+    return !(inForm && typing) && Date.now() > typingUntil;
+  };
+
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest("#session-state")) typingUntil = Date.now() + 15000;
+  });
+
+  document.addEventListener("facechart:tap", function (event) {
+    var chart = event.target.closest("[data-face-chart]");
+    var state = document.getElementById("session-state");
+    if (!chart || !state || !window.htmx) return;
+    event.preventDefault();
+    var reasonInput = document.querySelector("[data-early-reason]");
+    var point = event.target.closest("[data-code]");
+    if (point) point.classList.add("pt--busy");
+    window.htmx.ajax("POST", chart.getAttribute("data-tap-url"), {
+      target: "#session-state",
+      swap: "outerHTML",
+      values: {
+        code: event.detail.code,
+        side: event.detail.side,
+        version: chart.getAttribute("data-version"),
+        reason: reasonInput ? reasonInput.value : ""
+      }
+    });
+  });
+
+  // "Take out" buttons carry the early-removal reason typed above the chart.
+  document.addEventListener("submit", function (event) {
+    var copy = event.target.querySelector && event.target.querySelector("[data-early-reason-copy]");
+    var reasonInput = document.querySelector("[data-early-reason]");
+    if (copy && reasonInput) copy.value = reasonInput.value;
+  }, true);
+})();
