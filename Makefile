@@ -18,6 +18,7 @@ run: install ## install, migrate, load the demo clinic, serve it with a task wor
 	$(RUN_ENV) $(DEV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(DEV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(DEV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(DEV) $(PY) manage.py followups_run
 	@echo "Serving Acuface on http://127.0.0.1:8000 (task worker running beside it). Ctrl-C stops both."
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(RUN_ENV) $(DEV) $(PY) manage.py db_worker & \

@@ -714,6 +714,12 @@ def _follow_ups_schedule(session: TreatmentSession) -> list[FollowUp]:
             session=session, kind=kind, defaults={"due_at": session.needles_out_at + after}
         )
         made.append(follow_up)
+    if made:
+        # The check-ins are sent by the aftercare app's tasks, queued once this commits.
+        from acuface.aftercare.tasks import followups_schedule_task
+
+        session_id = session.pk
+        transaction.on_commit(lambda: followups_schedule_task.enqueue(session_id=session_id))
     return made
 
 

@@ -10,6 +10,7 @@ leaves a screenshot in test-artifacts/.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{item.name}.png"), full_page=True)
     return report
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Reload the migrations' reference data for a browser test.
+
+    Browser tests run in transactional tests, and a transactional test empties every table when
+    it ends, data migrations' rows included (consent texts, the atlas, the questionnaire).
+    """
+    if request.node.get_closest_marker("browser") is None:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from acuface.atlas.loading import load_atlas_data
+    from acuface.atlas.models import Point, Protocol
+    from acuface.clients.models import ConsentText
+    from acuface.intake.loading import defaults_ensure
+
+    if not ConsentText.objects.exists():
+        migration = importlib.import_module(
+            "acuface.clients.migrations.0003_consent_texts_and_search_index"
+        )
+        migration.load_consent_texts(apps, None)
+    if not Point.objects.exists():
+        load_atlas_data(point_model=Point, protocol_model=Protocol)
+    defaults_ensure()
 
 
 @pytest.fixture(scope="session")

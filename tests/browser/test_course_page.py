@@ -3,7 +3,6 @@ and photos, how the skin changed and what side effects occurred."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -19,26 +18,6 @@ from acuface.photos.tests.factories import give_photo_consent
 from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data() -> None:
-    """The migrations' data, reloaded when a transactional test flushed it before this one."""
-    from django.apps import apps
-
-    from acuface.atlas.loading import load_atlas_data
-    from acuface.atlas.models import Point, Protocol
-    from acuface.clients.models import ConsentText
-    from acuface.intake.loading import defaults_ensure
-
-    if not ConsentText.objects.exists():
-        migration = importlib.import_module(
-            "acuface.clients.migrations.0003_consent_texts_and_search_index"
-        )
-        migration.load_consent_texts(apps, None)
-    if not Point.objects.exists():
-        load_atlas_data(point_model=Point, protocol_model=Protocol)
-    defaults_ensure()
 
 
 @pytest.fixture(autouse=True)
