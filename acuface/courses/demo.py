@@ -21,6 +21,7 @@ from acuface.core.demo import DemoClinic
 from acuface.courses import services
 from acuface.courses.models import Booking, Course, OutcomeResponse
 from acuface.treatments import states
+from acuface.treatments.demo import past_session_timeline
 from acuface.treatments.models import Needle, NeedleLot, TreatmentSession
 
 DEMO_CLIENT = ("Maria", "Rossi")
@@ -56,29 +57,14 @@ def _past_session(
     grades: tuple[int, ...],
 ) -> TreatmentSession:
     practitioner = demo.staff["practitioner"]
-    minute = dt.timedelta(minutes=1)
-    needles_in, ends = at + 12 * minute, at + 42 * minute
-    out = ends + 4 * minute
+    timeline = past_session_timeline(at)
     session = TreatmentSession.objects.create(
         client=client,
         practitioner=practitioner,
         plan=plan,
         state=states.COMPLETE,
-        scheduled_at=at,
         current_lot=lot,
-        checked_in_at=at,
-        assessed_at=at + 4 * minute,
-        cleansed_at=at + 8 * minute,
-        needling_started_at=at + 10 * minute,
-        retention_started_at=needles_in,
-        retention_ends_at=ends,
-        removal_started_at=ends + minute,
-        needles_out_at=out,
-        moisturized_at=out + 3 * minute,
-        aftercare_issued_at=out + 5 * minute,
-        makeup_free_at=out + dt.timedelta(hours=4),
-        completed_at=out + 6 * minute,
-        retention_minutes=30,
+        **timeline,
         fitzpatrick="III",
         glogau="III",
         region_grades=dict(
@@ -97,9 +83,9 @@ def _past_session(
                 point=line.point,
                 side=line.side,
                 lot=lot,
-                inserted_at=at + 10 * minute,
+                inserted_at=timeline["needling_started_at"],
                 inserted_by=practitioner,
-                removed_at=ends + minute,
+                removed_at=timeline["removal_started_at"],
                 removed_by=practitioner,
             )
             for line in lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -75,34 +76,42 @@ def _stock(demo: DemoClinic, today: dt.date) -> NeedleLot:
     return NeedleLot.objects.get(product__clinic=demo.clinic, lot_number="SJ-2610-A")
 
 
-def _past_session(
-    client: Client, plan: TreatmentPlan, lot: NeedleLot, demo: DemoClinic, at: dt.datetime
-) -> None:
-    practitioner = demo.staff["practitioner"]
+def past_session_timeline(at: dt.datetime) -> dict[str, Any]:
+    """The step timestamps of a demo session held at `at` (30 minutes of retention)."""
     minute = dt.timedelta(minutes=1)
     needles_in = at + 12 * minute
     ends = needles_in + 30 * minute
     out = ends + 4 * minute
+    return {
+        "scheduled_at": at,
+        "checked_in_at": at,
+        "assessed_at": at + 4 * minute,
+        "cleansed_at": at + 8 * minute,
+        "needling_started_at": at + 10 * minute,
+        "retention_started_at": needles_in,
+        "retention_ends_at": ends,
+        "removal_started_at": ends + minute,
+        "needles_out_at": out,
+        "moisturized_at": out + 3 * minute,
+        "aftercare_issued_at": out + 5 * minute,
+        "makeup_free_at": out + dt.timedelta(hours=4),
+        "completed_at": out + 6 * minute,
+        "retention_minutes": 30,
+    }
+
+
+def _past_session(
+    client: Client, plan: TreatmentPlan, lot: NeedleLot, demo: DemoClinic, at: dt.datetime
+) -> None:
+    practitioner = demo.staff["practitioner"]
+    timeline = past_session_timeline(at)
     session = TreatmentSession.objects.create(
         client=client,
         practitioner=practitioner,
         plan=plan,
         state=states.COMPLETE,
-        scheduled_at=at,
         current_lot=lot,
-        checked_in_at=at,
-        assessed_at=at + 4 * minute,
-        cleansed_at=at + 8 * minute,
-        needling_started_at=at + 10 * minute,
-        retention_started_at=needles_in,
-        retention_ends_at=ends,
-        removal_started_at=ends + minute,
-        needles_out_at=out,
-        moisturized_at=out + 3 * minute,
-        aftercare_issued_at=out + 5 * minute,
-        makeup_free_at=out + dt.timedelta(hours=4),
-        completed_at=out + 6 * minute,
-        retention_minutes=30,
+        **timeline,
         fitzpatrick="II",
         glogau="III",
         region_grades={"forehead": 2, "crows_feet_right": 3, "crows_feet_left": 3},
@@ -115,16 +124,21 @@ def _past_session(
             point=line.point,
             side=line.side,
             lot=lot,
-            inserted_at=at + 10 * minute,
+            inserted_at=timeline["needling_started_at"],
             inserted_by=practitioner,
-            removed_at=ends + minute,
+            removed_at=timeline["removal_started_at"],
             removed_by=practitioner,
         )
         for line in lines
     )
+    out = timeline["needles_out_at"]
     FollowUp.objects.bulk_create(
         [
-            FollowUp(session=session, kind="24h", due_at=out + dt.timedelta(hours=24)),
+            FollowUp(
+                session=session,
+                kind="24h",
+                due_at=out + dt.timedelta(hours=24),
+            ),
             FollowUp(session=session, kind="7d", due_at=out + dt.timedelta(days=7)),
         ]
     )
