@@ -17,17 +17,12 @@ from django.views.decorators.http import require_POST
 from acuface.aftercare import forms, rules, selectors, services
 from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation
 from acuface.atlas.chart import render_face_chart
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.models import User
 from acuface.treatments.models import FollowUp
 
 RATE_LIMIT = 120  # requests per window and address to the check-in link pages
 RATE_WINDOW_SECONDS = 300
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 # --- the client's page (signed link, no login) --------------------------------------------------
@@ -132,7 +127,7 @@ def _marked(form: forms.CheckInForm) -> list[list[str]]:
 @staff_view(Access.CLINICAL)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Follow-ups due and overdue, open escalations, the call list, sending problems."""
-    user = _user(request)
+    user = staff_user(request)
     data = selectors.dashboard(clinic=clinic_of(user), user=user)
     return render(request, "aftercare/dashboard.html", {"dash": data})
 
@@ -140,7 +135,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     """One escalation: what happened, the client's answers; acknowledge it with a note."""
-    user = _user(request)
+    user = staff_user(request)
     escalation = get_for_user(
         user,
         Escalation.objects.select_related(
@@ -169,7 +164,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """One check-in: its sending, the client's answers and photo; record a call."""
-    user = _user(request)
+    user = staff_user(request)
     checkin = get_for_user(
         user,
         CheckIn.objects.select_related("follow_up__session__client"),
@@ -201,7 +196,7 @@ def checkin_detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @require_POST
 def checkin_send_again(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """Staff decide an unconfirmed or failed check-in e-mail should go (again)."""
-    user = _user(request)
+    user = staff_user(request)
     checkin = get_for_user(
         user,
         CheckIn.objects.select_related("follow_up__session__client"),
@@ -220,7 +215,7 @@ def checkin_send_again(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def checkin_photo(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """The client's photo, for clinical staff of the clinic only."""
-    checkin = get_for_user(_user(request), CheckIn, access=Access.CLINICAL, pk=checkin_id)
+    checkin = get_for_user(staff_user(request), CheckIn, access=Access.CLINICAL, pk=checkin_id)
     if not checkin.photo:
         raise Http404("No photo.")
     response: HttpResponse = FileResponse(checkin.photo.open("rb"))  # type: ignore[assignment]
@@ -233,7 +228,7 @@ def checkin_photo(request: HttpRequest, checkin_id: int) -> HttpResponse:
 @require_POST
 def event_resolve(request: HttpRequest, event_id: int) -> HttpResponse:
     """Mark an adverse event as over."""
-    user = _user(request)
+    user = staff_user(request)
     event = get_for_user(
         user,
         AdverseEvent.objects.select_related("session__client"),
@@ -250,7 +245,7 @@ def event_resolve(request: HttpRequest, event_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 def followup_qr(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """The check-in link of a follow-up as a QR code (SVG), e.g. for the aftercare sheet."""
-    follow_up = get_for_user(_user(request), FollowUp, pk=follow_up_id)
+    follow_up = get_for_user(staff_user(request), FollowUp, pk=follow_up_id)
     response = HttpResponse(str(selectors.checkin_qr_svg(follow_up)), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
@@ -269,7 +264,7 @@ def _period(request: HttpRequest, user: User) -> tuple[forms.ReportPeriodForm, d
 @staff_view(Access.OWNER)
 def safety_report(request: HttpRequest) -> HttpResponse:
     """The clinic's side-effect rates over a period, against the published ones."""
-    user = _user(request)
+    user = staff_user(request)
     form, start, end = _period(request, user)
     report = selectors.safety_report(clinic=clinic_of(user), start=start, end=end)
     context: dict[str, Any] = {
@@ -283,7 +278,7 @@ def safety_report(request: HttpRequest) -> HttpResponse:
 @staff_view(Access.OWNER)
 def safety_report_csv(request: HttpRequest) -> HttpResponse:
     """The safety report as CSV (audited export)."""
-    user = _user(request)
+    user = staff_user(request)
     clinic = clinic_of(user)
     _form, start, end = _period(request, user)
     report = selectors.safety_report(clinic=clinic, start=start, end=end)

@@ -23,19 +23,13 @@ from acuface.atlas.forms import (
 from acuface.atlas.models import PlannedPoint, Point, Protocol, TreatmentPlan
 from acuface.atlas.rules import plan_rules
 from acuface.clients.models import Client
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
-from acuface.core.models import User
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _plan(request: HttpRequest, plan_id: int) -> TreatmentPlan:
     return get_for_user(
-        _user(request),
+        staff_user(request),
         TreatmentPlan.objects.select_related("client__clinic"),
         access=Access.CLINICAL,
         pk=plan_id,
@@ -78,7 +72,7 @@ def _editor_context(plan: TreatmentPlan, **extra: Any) -> dict[str, Any]:
 
 @staff_view(Access.CLINICAL)
 def client_plan(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
     today = timezone.localdate(timezone.now(), client.clinic.zone)
     view = selectors.screening_view(client=client, on=today)
@@ -113,7 +107,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = PlanSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(actor=_user(request), plan=plan, **form.cleaned_data)
+            services.plan_update(actor=staff_user(request), plan=plan, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -133,7 +127,7 @@ def plan_toggle(request: HttpRequest, plan_id: int) -> HttpResponse:
     else:
         try:
             plan = services.plan_point_toggle(
-                actor=_user(request),
+                actor=staff_user(request),
                 plan=plan,
                 point_code=form.cleaned_data["code"],
                 side=form.cleaned_data["side"],
@@ -151,7 +145,7 @@ def plan_toggle(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def plan_line_edit(request: HttpRequest, plan_id: int, line_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     line = get_for_user(
         user,
         PlannedPoint.objects.select_related("point", "plan__client__clinic"),
@@ -184,7 +178,7 @@ def plan_ready(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     try:
         version = int(request.POST.get("version", ""))
-        services.plan_mark_ready(actor=_user(request), plan=plan, version=version)
+        services.plan_mark_ready(actor=staff_user(request), plan=plan, version=version)
     except ValueError:
         messages.error(request, "Reload the page and try again.")
     except ValidationError as error:
@@ -222,7 +216,7 @@ def point_detail(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def protocol_list(request: HttpRequest) -> HttpResponse:
-    clinic = clinic_of(_user(request))
+    clinic = clinic_of(staff_user(request))
     current = selectors.protocols_current(clinic=clinic)
     names = {p.code: p.pinyin for p in Point.objects.all()}
     return render(
@@ -235,7 +229,7 @@ def protocol_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 @require_POST
 def protocol_copy(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = ProtocolCopyForm(request.POST)
     if not form.is_valid():
         raise Http404("Not found.")
@@ -248,7 +242,7 @@ def protocol_copy(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def protocol_edit(request: HttpRequest, protocol_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     protocol = get_for_user(user, Protocol, access=Access.CLINICAL, pk=protocol_id)
     known = set(Point.objects.values_list("code", flat=True))
     form = ProtocolForm(

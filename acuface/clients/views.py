@@ -9,14 +9,8 @@ from django.views.decorators.http import require_POST
 from acuface.clients import selectors, services
 from acuface.clients.forms import ClientForm, ClientSearchForm, ConsentSignForm
 from acuface.clients.models import Client, Consent
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
-from acuface.core.models import User
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @staff_view(Access.STAFF)
@@ -26,7 +20,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query, archived = form.cleaned_data["q"], form.cleaned_data["archived"]
     found = selectors.client_search(
-        clinic=clinic_of(_user(request)), query=query, archived=archived
+        clinic=clinic_of(staff_user(request)), query=query, archived=archived
     )
     clients = list(found[: selectors.SEARCH_LIMIT + 1])
     context = {
@@ -42,7 +36,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.STAFF)
 def client_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     clinic = clinic_of(user)
     form = ClientForm(request.POST or None, show_notes=user.sees_clinical)
     duplicates: list[Client] = []
@@ -73,7 +67,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.STAFF)
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, pk=client_id)
     services.client_record_viewed(actor=user, client=client)
     context = {"client": client, "consents": selectors.consent_status(client=client)}
@@ -82,7 +76,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view(Access.STAFF)
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, pk=client_id)
     form = ClientForm(request.POST or None, instance=client, show_notes=user.sees_clinical)
     if request.method == "POST" and form.is_valid():
@@ -104,16 +98,16 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 @require_POST
 def client_set_archived(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = get_for_user(_user(request), Client, pk=client_id)
+    client = get_for_user(staff_user(request), Client, pk=client_id)
     archived = request.POST.get("archived") == "1"
-    services.client_set_archived(actor=_user(request), client=client, archived=archived)
+    services.client_set_archived(actor=staff_user(request), client=client, archived=archived)
     messages.success(request, f"{client} is {'archived' if archived else 'restored'}.")
     return redirect("clients:client-detail", client_id=client.pk)
 
 
 @staff_view(Access.STAFF)
 def consent_sign(request: HttpRequest, client_id: int, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, pk=client_id)
     text = selectors.consent_texts_current().get(kind)
     if text is None:
@@ -138,7 +132,7 @@ def consent_sign(request: HttpRequest, client_id: int, kind: str) -> HttpRespons
 @staff_view(Access.STAFF)
 @require_POST
 def consent_withdraw(request: HttpRequest, client_id: int, consent_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     consent = get_for_user(user, Consent, pk=consent_id, client_id=client_id)
     services.consent_withdraw(actor=user, consent=consent)
     messages.success(request, f"{consent}: withdrawn.")

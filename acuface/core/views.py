@@ -8,15 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from acuface.core import selectors, services
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.forms import AuditFilterForm, StaffInviteForm
 from acuface.core.models import User
 from acuface.core.webforms import apply_validation_error
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @staff_view(Access.STAFF)
@@ -26,7 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def staff_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = StaffInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,7 +38,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Access.OWNER)
 @require_POST
 def staff_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     member = get_for_user(user, User, access=Access.OWNER, pk=user_id)
     is_active = request.POST.get("is_active") == "1"
     try:
@@ -57,7 +52,7 @@ def staff_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     clinic = clinic_of(user)
     form = AuditFilterForm(request.GET or None, clinic=clinic)
     events = selectors.audit_events(clinic=clinic)

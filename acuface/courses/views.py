@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from acuface.clients.models import Client
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.models import User
 from acuface.core.webforms import apply_validation_error
 from acuface.courses import ical, outcomes, reports, rules, selectors, services
@@ -25,11 +25,6 @@ from acuface.courses.forms import (
 from acuface.courses.models import Booking, Course
 
 FEED_SALT = "acuface.courses.feed"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _slot_error(form: SlotForm, error: ValidationError) -> None:
@@ -52,7 +47,7 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def course_create(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
     initial = {"practitioner": user.pk if user.sees_clinical else None}
     form = CourseForm(request.POST or None, clinic=client.clinic, initial=initial)
@@ -86,13 +81,13 @@ def course_create(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_for_user(_user(request), Course, access=Access.CLINICAL, pk=course_id)
+    course = get_for_user(staff_user(request), Course, access=Access.CLINICAL, pk=course_id)
     return render(request, "courses/course_detail.html", reports.course_context(course=course))
 
 
 @staff_view(Access.STAFF)
 def booking_create(request: HttpRequest, course_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     course = get_for_user(user, Course.objects.select_related("client__clinic"), pk=course_id)
     initial = {"practitioner": course.practitioner_id, "date": timezone.localdate()}
     form = SlotForm(request.POST or None, clinic=course.client.clinic, initial=initial)
@@ -124,7 +119,7 @@ def _after_booking(user: User, course: Course) -> str:
 
 @staff_view(Access.STAFF)
 def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     booking = get_for_user(user, Booking.objects.select_related("clinic", "course"), pk=booking_id)
     local = selectors.local(booking.starts_at, booking.clinic)
     form = RescheduleForm(
@@ -156,7 +151,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 @require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     booking = get_for_user(user, Booking, pk=booking_id)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -172,14 +167,14 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 def booking_ics(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_for_user(
-        _user(request), Booking.objects.select_related("clinic", "practitioner"), pk=booking_id
+        staff_user(request), Booking.objects.select_related("clinic", "practitioner"), pk=booking_id
     )
     return _ics(ical.booking_ics(booking), f"appointment-{booking.starts_at:%Y%m%d}.ics")
 
 
 @staff_view(Access.STAFF)
 def calendar(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     clinic = clinic_of(user)
     context = reports.calendar_context(clinic=clinic, params=request.GET, user=user)
     context["feed_url"] = (
@@ -214,7 +209,7 @@ feed.public_link = True  # type: ignore[attr-defined]
 
 @staff_view(Access.CLINICAL)
 def outcome_record(request: HttpRequest, course_id: int, milestone: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     course = get_for_user(
         user, Course.objects.select_related("client__clinic"), access=Access.CLINICAL, pk=course_id
     )
@@ -243,7 +238,7 @@ def outcome_record(request: HttpRequest, course_id: int, milestone: str) -> Http
 
 @staff_view(Access.CLINICAL)
 def course_summary(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = get_for_user(_user(request), Course, access=Access.CLINICAL, pk=course_id)
+    course = get_for_user(staff_user(request), Course, access=Access.CLINICAL, pk=course_id)
     return render(
         request, "courses/summary.html", reports.summary_context(course=course, request=request)
     )
@@ -251,7 +246,7 @@ def course_summary(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def course_summary_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     course = get_for_user(user, Course, access=Access.CLINICAL, pk=course_id)
     response = HttpResponse(
         reports.summary_pdf(course=course, actor=user), content_type="application/pdf"
@@ -265,7 +260,7 @@ def course_summary_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
 def outcomes_overview(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("after", str(rules.OUTCOME_SESSIONS[-1]))
     after = int(raw) if raw.isdigit() and 2 <= int(raw) <= 30 else rules.OUTCOME_SESSIONS[-1]
-    rows = outcomes.overview(clinic=clinic_of(_user(request)), after_sessions=after)
+    rows = outcomes.overview(clinic=clinic_of(staff_user(request)), after_sessions=after)
     return render(
         request, "courses/overview.html", {"rows": rows, "after": after, "choices": range(2, 13)}
     )
@@ -273,7 +268,7 @@ def outcomes_overview(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def opening_hours(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     clinic = clinic_of(user)
     initial = OpeningHoursForm.initial_from(selectors.opening_hours(clinic=clinic))
     form = OpeningHoursForm(request.POST or None, initial=initial)

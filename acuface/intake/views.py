@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from acuface.clients.models import Client
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.models import User
 from acuface.intake import forms, selectors, services
 from acuface.intake.models import Intake
@@ -25,11 +25,6 @@ from acuface.intake.screening import Constitution
 
 RATE_LIMIT = 300  # requests per window and address to the public link pages
 RATE_WINDOW_SECONDS = 300
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _clinic_today(user: User) -> dt.date:
@@ -173,7 +168,7 @@ intake_fill.public_link = True  # type: ignore[attr-defined]
 @staff_view(Access.STAFF)
 def client_intake(request: HttpRequest, client_id: int) -> HttpResponse:
     """A client's intakes, and the link (e-mail or QR code) to fill in a new one."""
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, pk=client_id)
     today = _clinic_today(user)
     status = selectors.intake_status(client=client, on=today)
@@ -194,7 +189,7 @@ def client_intake(request: HttpRequest, client_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 @require_POST
 def intake_link_start(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, pk=client_id)
     form = forms.LinkSendForm(request.POST)
     intake = services.intake_start(actor=user, client=client)
@@ -218,7 +213,7 @@ def intake_link_start(request: HttpRequest, client_id: int) -> HttpResponse:
 @staff_view(Access.STAFF)
 def intake_qr(request: HttpRequest, intake_id: int) -> HttpResponse:
     """The client's link as a QR code to scan from the screen (SVG)."""
-    intake = get_for_user(_user(request), Intake, pk=intake_id)
+    intake = get_for_user(staff_user(request), Intake, pk=intake_id)
     if intake.is_submitted:  # nothing left to scan: back to the client's intake page
         return redirect("intake:client-intake", client_id=intake.client_id)
     image = qrcode.make(_link_url(request, intake), image_factory=qrcode.image.svg.SvgPathImage)
@@ -250,7 +245,7 @@ def constitution_chart(constitution: Constitution | None) -> list[dict[str, Any]
 @staff_view(Access.CLINICAL)
 def intake_review(request: HttpRequest, intake_id: int) -> HttpResponse:
     """The practitioner's review: flags, risks, constitution, answers, changes."""
-    user = _user(request)
+    user = staff_user(request)
     intake = get_for_user(
         user,
         Intake.objects.select_related("client", "questionnaire"),
@@ -288,7 +283,7 @@ def intake_review(request: HttpRequest, intake_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 @require_POST
 def flag_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     intake = get_for_user(user, Intake, access=Access.CLINICAL, pk=intake_id)
     form = forms.AcknowledgeForm(request.POST)
     on = _clinic_today(user)
@@ -315,7 +310,7 @@ def flag_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def today_check(request: HttpRequest, client_id: int) -> HttpResponse:
     """The short check at each visit (meal, pregnancy, new medicines or treatments, unwell)."""
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
     on = _session_day(request, user)
     intake = selectors.latest_valid_intake(client=client, on=on)
@@ -359,7 +354,7 @@ def today_check(request: HttpRequest, client_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def intake_list(request: HttpRequest) -> HttpResponse:
     """Intakes submitted in the last 30 days, with what each still needs."""
-    user = _user(request)
+    user = staff_user(request)
     on = _session_day(request, user)
     rows = selectors.recent_intakes(clinic=clinic_of(user), on=on)
     return render(request, "intake/intake_list.html", {"rows": rows, "on": on})

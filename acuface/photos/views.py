@@ -14,8 +14,7 @@ from PIL import Image
 
 from acuface.clients.models import Client
 from acuface.clients.selectors import client_has_consent
-from acuface.core.access import Access, get_for_user, staff_view
-from acuface.core.models import User
+from acuface.core.access import Access, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
 from acuface.photos import selectors, services, vision_glue
 from acuface.photos.forms import PhotoUploadForm, PointMoveForm
@@ -24,14 +23,9 @@ from acuface.photos.models import AnalysisStatus, Photo
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Content-Disposition": "inline"}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _photo(request: HttpRequest, photo_id: int) -> Photo:
     queryset = Photo.objects.select_related("client__clinic")
-    return get_for_user(_user(request), queryset, access=Access.CLINICAL, pk=photo_id)
+    return get_for_user(staff_user(request), queryset, access=Access.CLINICAL, pk=photo_id)
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
@@ -43,7 +37,7 @@ def _safe_next(request: HttpRequest, target: str) -> str:
 
 @staff_view(Access.CLINICAL)
 def photo_upload(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
     initial = {
         "source": request.GET.get("source") or "client_record",
@@ -79,7 +73,7 @@ def photo_url(photo: Photo) -> str:
 @staff_view(Access.CLINICAL)
 def photo_detail(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = _photo(request, photo_id)
-    services.photo_record_viewed(actor=_user(request), photo=photo)
+    services.photo_record_viewed(actor=staff_user(request), photo=photo)
     context = {
         **selectors.overlay_context(photo),
         "client": photo.client,
@@ -116,7 +110,7 @@ def photo_reanalyse(request: HttpRequest, photo_id: int) -> HttpResponse:
     if photo.status in (AnalysisStatus.PENDING, AnalysisStatus.RUNNING):
         messages.info(request, "This photo is already waiting for its analysis.")
     else:
-        services.photo_request_analysis(actor=_user(request), photo=photo)
+        services.photo_request_analysis(actor=staff_user(request), photo=photo)
         messages.success(request, "The photo is queued for analysis.")
     return redirect(photo_url(photo))
 
@@ -126,7 +120,7 @@ def photo_reanalyse(request: HttpRequest, photo_id: int) -> HttpResponse:
 def photo_delete(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = _photo(request, photo_id)
     client_id = photo.client_id
-    services.photo_delete(actor=_user(request), photo=photo)
+    services.photo_delete(actor=staff_user(request), photo=photo)
     messages.success(request, "The photo is deleted.")
     return redirect("clients:client-detail", client_id=client_id)
 
@@ -141,7 +135,7 @@ def point_move(request: HttpRequest, photo_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         position = services.point_position_set(
-            actor=_user(request),
+            actor=staff_user(request),
             photo=photo,
             code=data["code"],
             side=data["side"],
@@ -166,7 +160,7 @@ def point_move(request: HttpRequest, photo_id: int) -> HttpResponse:
 def points_confirm(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = _photo(request, photo_id)
     try:
-        count = services.points_confirm(actor=_user(request), photo=photo)
+        count = services.points_confirm(actor=staff_user(request), photo=photo)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

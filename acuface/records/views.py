@@ -6,16 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from acuface.clients.models import Client
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
-from acuface.core.models import User
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
 from acuface.records import exports, services
 from acuface.records.forms import EraseForm
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -28,7 +22,7 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 
 @staff_view(Access.OWNER)
 def client_fhir(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.OWNER, pk=client_id)
     text = services.client_export_fhir(actor=user, client=client)
     return _download(text, "application/fhir+json", f"client-{client.pk}.fhir.json")
@@ -36,7 +30,7 @@ def client_fhir(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def client_export(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.OWNER, pk=client_id)
     content = services.client_export_zip(actor=user, client=client)
     return _download(content, "application/zip", f"client-{client.pk}-data.zip")
@@ -44,7 +38,7 @@ def client_export(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def client_erase(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.OWNER, pk=client_id)
     check = services.erasure_check(client=client)
     form = EraseForm(request.POST or None)
@@ -70,6 +64,6 @@ def csv_index(request: HttpRequest) -> HttpResponse:
 def csv_table(request: HttpRequest, table: str) -> HttpResponse:
     if table not in exports.CSV_TABLES:
         raise Http404("Not found.")
-    user = _user(request)
+    user = staff_user(request)
     text = services.table_export_csv(actor=user, clinic=clinic_of(user), key=table)
     return _download(text, "text/csv; charset=utf-8", f"{table}.csv")

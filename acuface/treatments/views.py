@@ -15,8 +15,7 @@ from acuface.atlas.chart import render_body_points, render_face_chart
 from acuface.atlas.models import Point
 from acuface.atlas.selectors import plans_for_client
 from acuface.clients.models import Client
-from acuface.core.access import Access, clinic_of, get_for_user, staff_view
-from acuface.core.models import User
+from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
 from acuface.treatments import aftercare, selectors, services, states
 from acuface.treatments.actions import PAGE_ACTIONS
@@ -38,16 +37,11 @@ CHART_FIELDS = (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
     sessions = TreatmentSession.objects.select_related(
         "client__clinic", "plan", "current_lot__product", "practitioner"
     )
-    return get_for_user(_user(request), sessions, access=Access.CLINICAL, pk=session_id)
+    return get_for_user(staff_user(request), sessions, access=Access.CLINICAL, pk=session_id)
 
 
 def _error_text(form: django_forms.Form) -> str:
@@ -132,7 +126,7 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
     notice, error = "", ""
     if form.is_valid():
         try:
-            notice = spec.run(_user(request), session, form.cleaned_data, form)
+            notice = spec.run(staff_user(request), session, form.cleaned_data, form)
         except SessionStateError as problem:
             error = str(problem)
         except ValidationError as problem:
@@ -178,7 +172,7 @@ def _answer(
 @require_POST
 def session_start(request: HttpRequest, client_id: int) -> HttpResponse:
     """Start a session now for a client, from their newest plan if they have one."""
-    user = _user(request)
+    user = staff_user(request)
     client = get_for_user(user, Client, access=Access.CLINICAL, pk=client_id)
     try:
         session = services.session_schedule(
@@ -222,7 +216,7 @@ def aftercare_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def stock_list(request: HttpRequest) -> HttpResponse:
-    clinic = clinic_of(_user(request))
+    clinic = clinic_of(staff_user(request))
     context = {
         "products": selectors.stock_products(clinic=clinic),
         "today": selectors.clinic_today(clinic),
@@ -232,7 +226,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def product_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = NeedleProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +241,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def lot_receive(request: HttpRequest, product_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     product = get_for_user(user, NeedleProduct, access=Access.OWNER, pk=product_id)
     form = NeedleLotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -264,14 +258,14 @@ def lot_receive(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @staff_view(Access.OWNER)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    incidents = selectors.incidents_all(clinic=clinic_of(_user(request)))
+    incidents = selectors.incidents_all(clinic=clinic_of(staff_user(request)))
     return render(request, "treatments/incident_list.html", {"incidents": incidents})
 
 
 @staff_view(Access.OWNER)
 @require_POST
 def incident_review(request: HttpRequest, incident_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     incident = get_for_user(user, MissingNeedleIncident, access=Access.OWNER, pk=incident_id)
     services.missing_needle_incident_review(actor=user, incident=incident)
     messages.success(request, "Marked as reviewed.")
