@@ -70,7 +70,7 @@ def client_a(clinic_a: Clinic) -> Client:
 
 def login(user: User) -> HttpClient:
     http = HttpClient()
-    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(user, backend="acuface.core.backends.StaffBackend")
     return http
 
 

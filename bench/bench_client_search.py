@@ -52,7 +52,7 @@ def child(size: int, searches: int) -> None:
     clinic = Clinic.objects.get(slug="volume")
     user = User.objects.create_user("bench@volume.test", None, clinic=clinic, role=Role.FRONT_DESK)
     http = HttpClient()
-    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(user, backend="acuface.core.backends.StaffBackend")
 
     rng = random.Random(7)
     sample = list(Client.objects.filter(clinic=clinic).order_by("?")[:200])

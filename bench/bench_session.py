@@ -10,6 +10,7 @@ poll running beside it. Prints p50/p95/p99 per request kind, throughput and the 
     .venv/bin/python bench/bench_session.py                        # 50 tablets, 1 s think time
     .venv/bin/python bench/bench_session.py --think 0 --cycles 10  # saturation: no pauses
     .venv/bin/python bench/bench_session.py --clients 1000 --sessions 10000   # a quick look
+    .venv/bin/python bench/bench_session.py --keep acuface_bench   # seed once, reuse after
 
 Every figure is whole requests seen by the client (server, ORM, templates, loopback).
 """
@@ -60,7 +61,6 @@ def seed(clients: int, sessions: int, tablets: int, out: Path) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client as HttpClient
     from django.utils import timezone
 
     from acuface.clients.models import Client
@@ -106,15 +106,7 @@ def seed(clients: int, sessions: int, tablets: int, out: Path) -> None:
             current_lot=lot,
             restrictions={"forbidden_points": [], "deferred_regions": []},
         )
-        http = HttpClient()
-        http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        tablet_rows.append(
-            {
-                "session_id": session.pk,
-                "version": session.version,
-                "cookie": http.cookies["sessionid"].value,
-            }
-        )
+        tablet_rows.append({"session_id": session.pk, "version": session.version, "cookie": ""})
     out.write_text(json.dumps(tablet_rows))
     print(
         f"seeded {clients:,} clients in {t1 - t0:.0f} s, {sessions:,} past sessions in "
@@ -330,6 +322,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=240, help="stop a run after this")
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--processes", type=int, default=2, help="server processes")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        help="seed database NAME once and keep it: later runs with the same NAME skip seeding",
+    )
     parser.add_argument("--role", choices=["seed", "serve", "load"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -349,13 +346,19 @@ def main() -> None:
         f"Python {platform.python_version()}, {platform.platform()}"
     )
     py = sys.executable
-    name = f"acuface_bench_session_{os.getpid()}"
-    url = subprocess.run(
-        [py, str(ROOT / "tools/pg_throwaway.py"), "create", name],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    name = args.keep or f"acuface_bench_session_{os.getpid()}"
+    folder = Path(tempfile.gettempdir()) / f"acuface-bench-{name}"
+    tablets_file = folder / "tablets.json"
+    reuse = bool(args.keep) and tablets_file.exists() and _database_exists(name)
+    if reuse:
+        url = f"{PG_SERVER.rsplit('/', 1)[0]}/{name}"
+    else:
+        url = subprocess.run(
+            [py, str(ROOT / "tools/pg_throwaway.py"), "create", name],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     env = dict(
         os.environ,
         ACUFACE_MODE="development",
@@ -363,15 +366,17 @@ def main() -> None:
         DATABASE_URL=url,
         ACUFACE_ALLOWED_HOSTS="127.0.0.1,localhost",
     )
-    folder = Path(tempfile.mkdtemp(prefix="acuface-bench-"))
-    tablets_file = folder / "tablets.json"
+    folder.mkdir(exist_ok=True)
     servers: list[subprocess.Popen[str]] = []
     try:
-        subprocess.run(
-            [py, __file__, "--role", "seed", "--clients", str(args.clients), "--sessions",
-             str(args.sessions), "--tablets", str(args.tablets), "--file", str(tablets_file)],
-            env=env, check=True, cwd=ROOT,
-        )  # fmt: skip
+        if reuse:
+            print(f"reusing the seeded database {name}")
+        else:
+            subprocess.run(
+                [py, __file__, "--role", "seed", "--clients", str(args.clients), "--sessions",
+                 str(args.sessions), "--tablets", str(args.tablets), "--file", str(tablets_file)],
+                env=env, check=True, cwd=ROOT,
+            )  # fmt: skip
         print(f"PostgreSQL: {args.clients:,} clients, {args.sessions:,} past sessions")
         for think in args.think:
             port = free_port()
@@ -412,24 +417,42 @@ def main() -> None:
     finally:
         for server in servers:
             server.terminate()
-        subprocess.run([py, str(ROOT / "tools/pg_throwaway.py"), "drop", name], check=False)
+        if not args.keep:
+            subprocess.run([py, str(ROOT / "tools/pg_throwaway.py"), "drop", name], check=False)
 
 
-# Between runs: take the tablets' sessions back to "cleansed, no needles" and note their versions.
+PG_SERVER = os.environ.get("ACUFACE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(PG_SERVER, connect_timeout=3) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
+
+
+# Between runs: take the tablets' sessions back to "cleansed, no needles", note their versions,
+# and sign each tablet's practitioner in afresh (its cookie goes to the load process).
 RESET = """
 import json, os, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django
 django.setup()
+from django.test import Client as HttpClient
 from acuface.treatments.models import Needle, TreatmentSession
 path = sys.argv[1]
 rows = json.load(open(path))
 ids = [r["session_id"] for r in rows]
 Needle.objects.filter(session_id__in=ids).delete()
 TreatmentSession.objects.filter(pk__in=ids).update(state="cleansed", needling_started_at=None)
-versions = dict(TreatmentSession.objects.filter(pk__in=ids).values_list("pk", "version"))
+sessions = TreatmentSession.objects.select_related("practitioner").in_bulk(ids)
 for r in rows:
-    r["version"] = versions[r["session_id"]]
+    session = sessions[r["session_id"]]
+    http = HttpClient()
+    http.force_login(session.practitioner, backend="acuface.core.backends.StaffBackend")
+    r["version"] = session.version
+    r["cookie"] = http.cookies["sessionid"].value
 json.dump(rows, open(path, "w"))
 """
 

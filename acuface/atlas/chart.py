@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -139,50 +140,35 @@ def _label_position(point: ChartPoint) -> tuple[float, float, str]:
 
 def _render_point(
     point: ChartPoint, state: str, title: str, interactive: bool, show_labels: bool
-) -> SafeString:
+) -> str:
+    # One f-string with every text escaped: the chart draws about a hundred of these per page,
+    # and format_html's per-argument escaping was most of the session page's drawing time.
     label = point_label(point.code, point.name, point.side, state)
     classes = f"pt pt--{state}" + (" pt--chart-only" if point.is_chart_only else "")
-    role = mark_safe(' role="button" tabindex="0"' if interactive else ' role="img"')
+    role = ' role="button" tabindex="0"' if interactive else ' role="img"'
+    code, side = escape(point.code), escape(point.side)
+    x, y = f"{point.x:.1f}", f"{point.y:.1f}"
     strike = ""
     if state in ("excluded", "removed"):
         r = POINT_RADIUS + 3
-        strike = format_html(
-            '<line class="pt-strike" x1="{}" y1="{}" x2="{}" y2="{}"/>',
-            f"{point.x - r:.1f}",
-            f"{point.y + r:.1f}",
-            f"{point.x + r:.1f}",
-            f"{point.y - r:.1f}",
+        strike = (
+            f'<line class="pt-strike" x1="{point.x - r:.1f}" y1="{point.y + r:.1f}" '
+            f'x2="{point.x + r:.1f}" y2="{point.y - r:.1f}"/>'
         )
     text = ""
     if show_labels:
         tx, ty, anchor = _label_position(point)
-        text = format_html(
-            '<text class="pt-label" x="{}" y="{}" text-anchor="{}" aria-hidden="true">{}</text>',
-            f"{tx:.1f}",
-            f"{ty:.1f}",
-            anchor,
-            point.code,
+        text = (
+            f'<text class="pt-label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" '
+            f'aria-hidden="true">{code}</text>'
         )
-    return format_html(
-        '<g class="{}" data-code="{}" data-side="{}" data-state="{}"{} aria-label="{}">'
-        "<title>{}</title>"
-        '<circle class="pt-hit" cx="{}" cy="{}" r="{}"/>'
-        '<circle class="pt-dot" cx="{}" cy="{}" r="{}"/>{}{}</g>',
-        classes,
-        point.code,
-        point.side,
-        state,
-        role,
-        label,
-        f"{label}. {title}" if title else label,
-        f"{point.x:.1f}",
-        f"{point.y:.1f}",
-        HIT_RADIUS,
-        f"{point.x:.1f}",
-        f"{point.y:.1f}",
-        POINT_RADIUS,
-        strike,
-        text,
+    tooltip = f"{label}. {title}" if title else label
+    return (
+        f'<g class="{escape(classes)}" data-code="{code}" data-side="{side}" '
+        f'data-state="{escape(state)}"{role} aria-label="{escape(label)}">'
+        f"<title>{escape(tooltip)}</title>"
+        f'<circle class="pt-hit" cx="{x}" cy="{y}" r="{HIT_RADIUS}"/>'
+        f'<circle class="pt-dot" cx="{x}" cy="{y}" r="{POINT_RADIUS}"/>{strike}{text}</g>'
     )
 
 
@@ -273,7 +259,7 @@ def render_face_chart(
             interactive=interactive, tap_url=tap_url, tap_target=tap_target, version=version
         ),
         drawing,
-        mark_safe("".join(rendered)),  # each part built with format_html
+        mark_safe("".join(rendered)),  # every text in each part is escaped
     )
 
 

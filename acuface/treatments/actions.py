@@ -8,34 +8,50 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from acuface.core.models import User
 from acuface.treatments import forms, services, states
 from acuface.treatments.models import TreatmentSession
 
-Run = Callable[[User, TreatmentSession, dict[str, Any], Any], str]
+
+class Done(NamedTuple):
+    notice: str  # what the page says
+    session: TreatmentSession  # the session as the service left it, for the page to show
+
+
+Run = Callable[[User, TreatmentSession, dict[str, Any], Any], Done]
 
 
 @dataclasses.dataclass(frozen=True)
 class PageAction:
     form: type[forms.SessionForm]
-    run: Run  # calls the service; returns the message to show
+    run: Run  # calls the service; returns the message to show and the session it left
     step: str  # the state machine's action: the page shows the form only when it is legal
 
 
-def _check_in(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_check_in(
+def _step(service: Callable[..., TreatmentSession], notice: str, *fields: str) -> Run:
+    """An action whose service takes the version and the named form fields, and says `notice`."""
+
+    def run(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+        given = {name: data[name] for name in fields}
+        return Done(notice, service(actor=user, session=s, version=data["version"], **given))
+
+    return run
+
+
+def _check_in(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.session_check_in(
         actor=user,
         session=s,
         version=data["version"],
         defer_override_reason=data["defer_override_reason"],
     )
-    return "Checked in."
+    return Done("Checked in.", done)
 
 
-def _assess(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_assess_skin(
+def _assess(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.session_assess_skin(
         actor=user,
         session=s,
         version=data["version"],
@@ -44,32 +60,28 @@ def _assess(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) ->
         region_grades=form.region_grades(),
         notes=data["notes"],
     )
-    return "Skin assessment recorded."
+    return Done("Skin assessment recorded.", done)
 
 
-def _cleanse(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_cleanse(actor=user, session=s, version=data["version"])
-    return "Skin cleansed: tap each point as its needle goes in."
+def _lot(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.session_lot_choose(
+        actor=user, session=s, version=data["version"], lot=data["lot"]
+    )
+    return Done(f"Needles now come from lot {data['lot'].lot_number}.", done)
 
 
-def _lot(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_lot_choose(actor=user, session=s, version=data["version"], lot=data["lot"])
-    return f"Needles now come from lot {data['lot'].lot_number}."
-
-
-def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
+def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
     """A tap on the chart: a needle in while needling, a needle out from retention on."""
-    where = {"code": data["code"], "side": data["side"]}
     if s.state in (states.RETENTION, states.REMOVAL):
-        needle = services.needle_remove(
-            actor=user, session=s, version=data["version"], reason=data["reason"], **where
-        )
-        return f"{needle.point.code} ({needle.get_side_display()}) out."
-    needle = services.needle_insert(actor=user, session=s, version=data["version"], **where)
-    return f"{needle.point.code} ({needle.get_side_display()}) in, lot {needle.lot.lot_number}."
+        return _take_out(user, s, data, form)
+    needle = services.needle_insert(
+        actor=user, session=s, version=data["version"], code=data["code"], side=data["side"]
+    )
+    notice = f"{needle.point.code} ({needle.get_side_display()}) in, lot {needle.lot.lot_number}."
+    return Done(notice, needle.session)
 
 
-def _take_out(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
+def _take_out(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
     needle = services.needle_remove(
         actor=user,
         session=s,
@@ -78,28 +90,28 @@ def _take_out(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) 
         side=data["side"],
         reason=data["reason"],
     )
-    return f"{needle.point.code} ({needle.get_side_display()}) out."
+    return Done(f"{needle.point.code} ({needle.get_side_display()}) out.", needle.session)
 
 
-def _retention(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    started = services.retention_start(
+def _retention(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.retention_start(
         actor=user,
         session=s,
         version=data["version"],
         minutes=data["minutes"],
         reason=data["reason"],
     )
-    return f"Retention started: {started.retention_minutes} minutes."
+    return Done(f"Retention started: {done.retention_minutes} minutes.", done)
 
 
-def _extend(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.retention_extend(
+def _extend(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.retention_extend(
         actor=user, session=s, version=data["version"], minutes=data["minutes"]
     )
-    return f"{data['minutes']} minutes added."
+    return Done(f"{data['minutes']} minutes added.", done)
 
 
-def _event(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
+def _event(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
     event = services.session_event_record(
         actor=user,
         session=s,
@@ -109,10 +121,10 @@ def _event(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> 
         code=data["code"],
         side=data["side"],
     )
-    return f"Recorded: {event}."
+    return Done(f"Recorded: {event}.", event.session)
 
 
-def _incident(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
+def _incident(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
     incident = services.missing_needle_incident_file(
         actor=user,
         session=s,
@@ -120,40 +132,25 @@ def _incident(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) 
         searched_where=data["searched_where"],
         outcome=data["outcome"],
     )
-    return f"Incident filed: {incident.needles_missing} needle(s) missing. The owner will see it."
+    notice = f"Incident filed: {incident.needles_missing} needle(s) missing. The owner will see it."
+    return Done(notice, incident.session)
 
 
-def _moisturize(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_moisturize(actor=user, session=s, version=data["version"])
-    return "Skin cleansed and moisturized."
-
-
-def _aftercare(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.aftercare_issue(
+def _aftercare(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.aftercare_issue(
         actor=user, session=s, version=data["version"], next_session_at=data["next_session_at"]
     )
-    return "Aftercare sheet issued."
-
-
-def _complete(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_complete(actor=user, session=s, version=data["version"])
-    return "Session complete: follow-ups at 24 hours and 7 days are scheduled."
-
-
-def _cancel(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_cancel(actor=user, session=s, version=data["version"], reason=data["reason"])
-    return "Session cancelled."
-
-
-def _abandon(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> str:
-    services.session_abandon(actor=user, session=s, version=data["version"], reason=data["reason"])
-    return "Session stopped."
+    return Done("Aftercare sheet issued.", done)
 
 
 PAGE_ACTIONS: dict[str, PageAction] = {
     "check-in": PageAction(forms.CheckInForm, _check_in, states.CHECK_IN),
     "assess": PageAction(forms.AssessmentForm, _assess, states.ASSESS_SKIN),
-    "cleanse": PageAction(forms.SessionForm, _cleanse, states.CLEANSE),
+    "cleanse": PageAction(
+        forms.SessionForm,
+        _step(services.session_cleanse, "Skin cleansed: tap each point as its needle goes in."),
+        states.CLEANSE,
+    ),
     "lot": PageAction(forms.LotForm, _lot, states.CHOOSE_LOT),
     "tap": PageAction(forms.TapForm, _tap, states.INSERT_NEEDLE),
     "take-out": PageAction(forms.TapForm, _take_out, states.REMOVE_NEEDLE),
@@ -161,9 +158,28 @@ PAGE_ACTIONS: dict[str, PageAction] = {
     "extend": PageAction(forms.RetentionExtendForm, _extend, states.EXTEND_RETENTION),
     "event": PageAction(forms.EventForm, _event, states.RECORD_EVENT),
     "incident": PageAction(forms.IncidentForm, _incident, states.FILE_INCIDENT),
-    "moisturize": PageAction(forms.SessionForm, _moisturize, states.MOISTURIZE),
+    "moisturize": PageAction(
+        forms.SessionForm,
+        _step(services.session_moisturize, "Skin cleansed and moisturized."),
+        states.MOISTURIZE,
+    ),
     "aftercare": PageAction(forms.AftercareForm, _aftercare, states.ISSUE_AFTERCARE),
-    "complete": PageAction(forms.SessionForm, _complete, states.COMPLETE_SESSION),
-    "cancel": PageAction(forms.ReasonForm, _cancel, states.CANCEL),
-    "abandon": PageAction(forms.ReasonForm, _abandon, states.ABANDON),
+    "complete": PageAction(
+        forms.SessionForm,
+        _step(
+            services.session_complete,
+            "Session complete: follow-ups at 24 hours and 7 days are scheduled.",
+        ),
+        states.COMPLETE_SESSION,
+    ),
+    "cancel": PageAction(
+        forms.ReasonForm,
+        _step(services.session_cancel, "Session cancelled.", "reason"),
+        states.CANCEL,
+    ),
+    "abandon": PageAction(
+        forms.ReasonForm,
+        _step(services.session_abandon, "Session stopped.", "reason"),
+        states.ABANDON,
+    ),
 }

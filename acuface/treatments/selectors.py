@@ -208,9 +208,11 @@ def session_page(*, session: TreatmentSession, now: dt.datetime | None = None) -
     clinic = session.client.clinic
     needles = list(
         Needle.objects.filter(session=session)
-        .select_related("point", "lot__product", "session__client__clinic")
+        .select_related("point", "lot")
         .order_by("inserted_at", "id")
     )
+    for needle in needles:  # the session (and its clinic) is already here: no join for it
+        needle.session = session
     count_in = len(needles)
     count_out = sum(1 for n in needles if not n.is_in)
     incidents = list(

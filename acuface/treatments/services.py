@@ -51,14 +51,24 @@ class StaleSession(SessionStateError):
         super().__init__(message)
 
 
+# Rows the caller's copy of a session usually has in hand already (the page fetched them).
+_SHARED_RELATIONS = ("client", "plan", "current_lot", "practitioner")
+
+
 def _locked(session: TreatmentSession, version: int) -> TreatmentSession:
-    locked = (
-        TreatmentSession.objects.select_for_update(of=("self",))
-        .select_related("client__clinic", "current_lot__product")
-        .get(pk=session.pk)
-    )
+    """The session row, locked and current; a stale `version` raises `StaleSession`.
+
+    The related rows the caller's copy already holds (its client and clinic, plan, lot) are
+    carried over when the locked row still points at them, so the lock is one plain query.
+    """
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     if locked.version != version:
         raise StaleSession()
+    for name in _SHARED_RELATIONS:
+        field = TreatmentSession._meta.get_field(name)
+        same_row = getattr(locked, f"{name}_id") == getattr(session, f"{name}_id")
+        if same_row and field.is_cached(session):  # type: ignore[union-attr]
+            field.set_cached_value(locked, field.get_cached_value(session))  # type: ignore[union-attr]
     return locked
 
 
@@ -88,7 +98,9 @@ def _save(
         setattr(session, name, value)
     changes = changes_between(before, snapshot(session, names))
     session.version += 1
-    session.full_clean(validate_constraints=False)
+    # Validate what changed; the foreign keys that did not were checked when they were set.
+    unchanged = [f.name for f in session._meta.concrete_fields if f.name not in names]
+    session.full_clean(exclude=unchanged, validate_constraints=False)
     session.save(update_fields=[*names, "version"])
     audit_record(
         clinic=session.client.clinic,
@@ -308,11 +320,9 @@ def needle_insert(
         chosen = lot or locked.current_lot
         if chosen is None:
             raise ValidationError({"lot": "Choose the needle lot first."})
-        chosen = (
-            NeedleLot.objects.select_for_update(of=("self",))
-            .select_related("product")
-            .get(pk=chosen.pk)
-        )
+        # Read, not locked: every tablet takes from the same lot, so its row is locked only by
+        # the guarded decrement at the end, for the moment before commit.
+        chosen = NeedleLot.objects.select_related("product").get(pk=chosen.pk)
         problem = _lot_problem(chosen, locked.client.clinic, today)
         if problem:
             raise ValidationError({"lot": problem})
@@ -352,7 +362,6 @@ def needle_insert(
             inserted_at=now,
             inserted_by=actor,
         )
-        NeedleLot.objects.filter(pk=chosen.pk).update(quantity_left=F("quantity_left") - 1)
         fields: dict[str, Any] = {}
         if locked.needling_started_at is None:
             fields["needling_started_at"] = now
@@ -367,6 +376,13 @@ def needle_insert(
                 "needle_count_in": [facts.needle_count_in, facts.needle_count_in + 1],
             },
         )
+        taken = NeedleLot.objects.filter(pk=chosen.pk, quantity_left__gt=0).update(
+            quantity_left=F("quantity_left") - 1
+        )
+        if not taken:  # another tablet took the lot's last needle a moment ago
+            raise ValidationError(
+                {"lot": f"Lot {chosen.lot_number} has no needles left: choose another lot."}
+            )
     return needle
 
 
@@ -394,6 +410,7 @@ def needle_remove(
         )
         if needle is None:
             raise ValidationError({"code": f"No needle is in at {point.code} ({side})."})
+        needle.session = locked
         fields: dict[str, Any] = {}
         ends = locked.retention_ends_at
         if (

@@ -39,7 +39,7 @@ CHART_FIELDS = (
 
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
     sessions = TreatmentSession.objects.select_related(
-        "client__clinic", "plan", "current_lot__product", "practitioner"
+        "client__clinic", "plan", "current_lot__product"
     )
     return get_for_user(staff_user(request), sessions, access=Access.CLINICAL, pk=session_id)
 
@@ -123,30 +123,33 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
     if spec is None:
         raise Http404("Not found.")
     form = spec.form(request.POST, clinic=session.client.clinic, auto_id=f"id_{action}_%s")
-    notice, error = "", ""
+    done, error = None, ""
     if form.is_valid():
         try:
-            notice = spec.run(staff_user(request), session, form.cleaned_data, form)
+            done = spec.run(staff_user(request), session, form.cleaned_data, form)
         except SessionStateError as problem:
             error = str(problem)
         except ValidationError as problem:
             apply_validation_error(form, problem)
     if form.errors:
         error = error or "Not saved: " + _error_text(form)
-    return _answer(request, session.pk, action, form, notice=notice, error=error)
+    if done is not None:
+        return _answer(request, done.session, action, form, notice=done.notice, error=error)
+    # Refused: read the session again, as another device may have just changed it.
+    fresh = _session(request, session_id)
+    return _answer(request, fresh, action, form, notice="", error=error)
 
 
 def _answer(
     request: HttpRequest,
-    session_id: int,
+    fresh: TreatmentSession,
     action: str,
     form: SessionForm,
     *,
     notice: str,
     error: str,
 ) -> HttpResponse:
-    """Always the fresh state; a failed form comes back with what was typed and the new version."""
-    fresh = _session(request, session_id)
+    """The current state; a failed form comes back with what was typed and the new version."""
     failed = None
     if error and action not in TAP_ACTIONS:
         data = form.data.copy()  # type: ignore[attr-defined]
@@ -165,7 +168,7 @@ def _answer(
         context = page_context(fresh, error=error, failed=failed)
         return render(request, "treatments/session_detail.html", context)
     messages.success(request, notice)
-    return redirect("treatments:session-detail", session_id=session_id)
+    return redirect("treatments:session-detail", session_id=fresh.pk)
 
 
 @staff_view(Access.CLINICAL)

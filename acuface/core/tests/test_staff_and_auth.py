@@ -111,6 +111,37 @@ def test_idle_session_expires(practitioner_a: User) -> None:
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
+def test_activity_writes_the_session_at_most_once_a_minute(practitioner_a: User) -> None:
+    from django.contrib.sessions.models import Session
+
+    http = HttpClient()
+    start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+    idle = dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    with time_machine.travel(start, tick=False) as clock:
+        http.post("/login/", {"username": practitioner_a.email, "password": PASSWORD})
+        key = http.cookies["sessionid"].value
+
+        def expires() -> dt.datetime:
+            return Session.objects.get(session_key=key).expire_date
+
+        assert expires() == start + idle
+        clock.shift(dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 1))
+        assert http.get("/").status_code == 200
+        assert expires() == start + idle  # too soon after the last write: not written again
+        clock.shift(dt.timedelta(seconds=1))
+        assert http.get("/").status_code == 200
+        refreshed = start + dt.timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+        assert expires() == refreshed + idle
+
+
+def test_anonymous_visits_create_no_session(db: None) -> None:
+    from django.contrib.sessions.models import Session
+
+    http = HttpClient()
+    assert http.get("/login/").status_code == 200
+    assert not Session.objects.exists()
+
+
 def test_failed_logins_lock_the_account(practitioner_a: User) -> None:
     http = HttpClient()
     for _ in range(settings.AXES_FAILURE_LIMIT):

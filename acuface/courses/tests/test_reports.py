@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -13,18 +10,9 @@ from acuface.courses import outcomes, reports
 from acuface.courses.tests.helpers import course_with_progress
 from acuface.photos.tests.factories import give_photo_consent
 from tests.factories import ClientFactory
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes) -> str:
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        pytest.skip("pdftotext is not installed: the PDF's text cannot be read")
-    done = subprocess.run(  # noqa: S603 (a fixed local tool)
-        [pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return " ".join(done.stdout.decode().split())
 
 
 def test_summary_pdf_says_in_plain_words_what_changed(

@@ -452,7 +452,7 @@ def test_admin_publishes_a_clinic_version_and_never_edits_a_published_one(
         email="root@acuface.test", clinic=None, is_staff=True, is_superuser=True
     )
     http = HttpClient()
-    http.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    http.force_login(admin_user, backend="acuface.core.backends.StaffBackend")
     published = Questionnaire.objects.get(clinic__isnull=True, version=1)
     page = http.get(reverse("admin:intake_questionnaire_change", args=[published.pk]))
     assert page.status_code == 200 and b'name="schema"' not in page.content  # read-only

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,20 +19,7 @@ from acuface.treatments.tests.factories import (
 )
 from conftest import login
 from tests.factories import ClinicFactory, UserFactory
-
-PDFTOTEXT = shutil.which("pdftotext")
-
-
-def pdf_text(pdf: bytes) -> str:
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF's text cannot be read")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "sheet.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(  # noqa: S603
-            [PDFTOTEXT, "-layout", str(path), "-"], capture_output=True, check=True, text=True
-        )
-    return " ".join(out.stdout.split())
+from tests.pdf import pdf_text
 
 
 def session_ending_at(zone: str, needles_out_utc: dt.datetime, **client_kwargs):
