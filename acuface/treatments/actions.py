@@ -12,12 +12,13 @@ from typing import Any, NamedTuple
 
 from acuface.core.models import User
 from acuface.treatments import forms, services, states
-from acuface.treatments.models import TreatmentSession
+from acuface.treatments.models import Needle, TreatmentSession
 
 
 class Done(NamedTuple):
     notice: str  # what the page says
     session: TreatmentSession  # the session as the service left it, for the page to show
+    needle: Needle | None = None  # the needle a tap put in or took out
 
 
 Run = Callable[[User, TreatmentSession, dict[str, Any], Any], Done]
@@ -78,7 +79,7 @@ def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Do
         actor=user, session=s, version=data["version"], code=data["code"], side=data["side"]
     )
     notice = f"{needle.point.code} ({needle.get_side_display()}) in, lot {needle.lot.lot_number}."
-    return Done(notice, needle.session)
+    return Done(notice, needle.session, needle)
 
 
 def _take_out(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
@@ -90,7 +91,7 @@ def _take_out(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) 
         side=data["side"],
         reason=data["reason"],
     )
-    return Done(f"{needle.point.code} ({needle.get_side_display()}) out.", needle.session)
+    return Done(f"{needle.point.code} ({needle.get_side_display()}) out.", needle.session, needle)
 
 
 def _retention(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:

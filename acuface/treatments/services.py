@@ -320,9 +320,11 @@ def needle_insert(
         chosen = lot or locked.current_lot
         if chosen is None:
             raise ValidationError({"lot": "Choose the needle lot first."})
-        # Read, not locked: every tablet takes from the same lot, so its row is locked only by
-        # the guarded decrement at the end, for the moment before commit.
-        chosen = NeedleLot.objects.select_related("product").get(pk=chosen.pk)
+        # Not locked: every tablet takes from the same lot, so its row is locked only by the
+        # guarded decrement at the end, for the moment before commit. The page's copy of the
+        # lot (read with its product this request) is fresh enough for the other checks.
+        if not NeedleLot._meta.get_field("product").is_cached(chosen):
+            chosen = NeedleLot.objects.select_related("product").get(pk=chosen.pk)
         problem = _lot_problem(chosen, locked.client.clinic, today)
         if problem:
             raise ValidationError({"lot": problem})

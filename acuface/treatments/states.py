@@ -181,3 +181,15 @@ def legal_actions(facts: SessionFacts) -> frozenset[str]:
         if state == facts.state and guard_problem(action, facts) is None:
             found.add(action)
     return frozenset(found)
+
+
+def tap_keeps_steps(before_state: str, after: SessionFacts, *, needle_went_in: bool) -> bool:
+    """Whether a needle tap left the session's steps as they were: the same state and the same
+    legal actions, so the page needs only its counts, chart and needle list redrawn."""
+    before = dataclasses.replace(
+        after,
+        state=before_state,
+        needle_count_in=after.needle_count_in - int(needle_went_in),
+        needle_count_out=after.needle_count_out - int(not needle_went_in),
+    )
+    return before.state == after.state and legal_actions(before) == legal_actions(after)

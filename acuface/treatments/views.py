@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, trigger_client_event
 
 from acuface.atlas.chart import render_body_points, render_face_chart
 from acuface.atlas.models import Point
@@ -18,7 +19,7 @@ from acuface.clients.models import Client
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
 from acuface.treatments import aftercare, selectors, services, states
-from acuface.treatments.actions import PAGE_ACTIONS
+from acuface.treatments.actions import PAGE_ACTIONS, Done
 from acuface.treatments.forms import NeedleLotForm, NeedleProductForm, SessionForm
 from acuface.treatments.models import MissingNeedleIncident, NeedleProduct, TreatmentSession
 from acuface.treatments.states import SessionStateError
@@ -133,11 +134,27 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
             apply_validation_error(form, problem)
     if form.errors:
         error = error or "Not saved: " + _error_text(form)
+    if done is not None and done.needle is not None and request.htmx:  # type: ignore[attr-defined]
+        return _tap_answer(request, done, before_state=session.state)
     if done is not None:
         return _answer(request, done.session, action, form, notice=done.notice, error=error)
     # Refused: read the session again, as another device may have just changed it.
     fresh = _session(request, session_id)
     return _answer(request, fresh, action, form, notice="", error=error)
+
+
+def _tap_answer(request: HttpRequest, done: Done, *, before_state: str) -> HttpResponse:
+    """A needle tap: only the pieces it changed when the steps stayed the same, else the panel."""
+    assert done.needle is not None
+    context = page_context(done.session, notice=done.notice)
+    went_in = done.needle.is_in
+    if not states.tap_keeps_steps(before_state, context["page"].facts, needle_went_in=went_in):
+        return render(request, "treatments/session_state.html", context)
+    response = render(request, "treatments/session_tap.html", context)
+    reswap(response, "none")  # nothing replaces the panel: its pieces come out of band
+    return trigger_client_event(
+        response, "session-version", {"version": done.session.version}, after="swap"
+    )
 
 
 def _answer(

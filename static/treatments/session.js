@@ -1,7 +1,29 @@
 /* The session page: chart taps post the point (and an early-removal reason when one is typed);
- * the 5-second poll pauses while someone is typing in a form, so nothing typed is swapped away. */
+ * the 5-second poll pauses while someone is typing in a form, so nothing typed is swapped away.
+ * The panel's data-version is the version the page shows: every request from the panel carries
+ * it (a stale one is refused by the server), and a tap answered with only the pieces it changed
+ * moves it on through the "session-version" event. */
 (function () {
   "use strict";
+
+  function panel() {
+    return document.getElementById("session-state");
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var box = panel();
+    var from = event.detail.elt;
+    if (!box || !from || !(from === box || box.contains(from))) return;
+    event.detail.parameters.version = box.getAttribute("data-version");
+  });
+
+  document.addEventListener("session-version", function (event) {
+    var box = panel();
+    if (!box || !event.detail || !event.detail.version) return;
+    var version = String(event.detail.version);
+    box.setAttribute("data-version", version);
+    box.querySelectorAll("input[name=version]").forEach(function (input) { input.value = version; });
+  });
 
   var typingUntil = 0;
 

@@ -57,7 +57,16 @@ def test_a_whole_session_at_the_couch(page: Page, log_in, practitioner_a: User, 
         chart_point(page, code, side).click()
         expect(page.locator("[data-count-in]")).to_have_text(str(number))
         expect(chart_point(page, code, side)).to_have_attribute("data-state", "needled")
+        if number == 1:  # the first needle changed the step: the whole panel came back; mark it
+            page.evaluate("document.getElementById('session-state').dataset.kept = 'yes'")
     expect(state).to_have_text("Needling")
+    # The next taps kept the steps: their answers replaced only the pieces they changed, and the
+    # panel (still the marked one) knows the version the server is at.
+    panel = page.locator("#session-state")
+    expect(panel).to_have_attribute("data-kept", "yes")
+    version = TreatmentSession.objects.get(pk=session.pk).version
+    expect(panel).to_have_attribute("data-version", str(version))
+    expect(page.locator("tr[data-needle]")).to_have_count(len(POINTS))
 
     page.fill("#id_retention_minutes", "30")
     page.click("button:has-text('Last needle is in: start retention')")

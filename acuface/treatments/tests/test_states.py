@@ -108,3 +108,29 @@ def test_every_state_has_a_label_and_every_action_a_name():
     assert set(st.STATE_LABELS) == set(st.STATES)
     assert {a for a, _ in st.TRANSITIONS} <= set(st.ACTION_LABELS)
     assert {s for _, s in st.TRANSITIONS} <= set(st.STATES)
+
+
+# (state before the tap, facts after it, did the needle go in?, steps unchanged?)
+TAPS = [
+    # The first needle moves a cleansed session to needling: the whole page changes.
+    (st.CLEANSED, SessionFacts(st.NEEDLING, 1, 0, 0), True, False),
+    # The second needle: same state; retention could already start, so nothing new is offered.
+    (st.NEEDLING, SessionFacts(st.NEEDLING, 2, 0, 0), True, True),
+    # A needle out while needling (the client flinched) with others still in.
+    (st.NEEDLING, SessionFacts(st.NEEDLING, 3, 1, 0), False, True),
+    # The only needle out while needling: retention can no longer start.
+    (st.NEEDLING, SessionFacts(st.NEEDLING, 1, 1, 0), False, False),
+    # The first needle out at the end of retention: the session moves to removal.
+    (st.RETENTION, SessionFacts(st.REMOVAL, 3, 1, 0), False, False),
+    # A needle out during removal with more to come.
+    (st.REMOVAL, SessionFacts(st.REMOVAL, 3, 2, 0), False, True),
+    # The last needle out: moisturizing is offered, incidents no longer are.
+    (st.REMOVAL, SessionFacts(st.REMOVAL, 3, 3, 0), False, False),
+    # The last needle not covered by an incident comes out: the same change.
+    (st.REMOVAL, SessionFacts(st.REMOVAL, 3, 2, 1), False, False),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "went_in", "kept"), TAPS)
+def test_which_taps_keep_the_steps(before: str, after: SessionFacts, went_in: bool, kept: bool):
+    assert st.tap_keeps_steps(before, after, needle_went_in=went_in) is kept

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -316,3 +318,40 @@ def test_the_page_reads_a_fixed_number_of_queries(clinic_a, practitioner_a, lot)
             assert http.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_tap_that_keeps_the_steps_answers_with_only_what_changed(clinic_a, practitioner_a, lot):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
+    http = login(practitioner_a)
+    act(http, session, "lot", lot=lot.pk)
+
+    first = act(http, session, "tap", code="ST2", side="right")  # cleansed → needling
+    assert "HX-Reswap" not in first
+    assert 'id="session-state"' in first.content.decode()
+
+    second = act(http, session, "tap", code="ST2", side="left")
+    body = second.content.decode()
+    assert second["HX-Reswap"] == "none"
+    version = fresh(session).version
+    assert json.loads(second["HX-Trigger-After-Swap"]) == {"session-version": {"version": version}}
+    assert 'id="session-state"' not in body  # the panel stays; its pieces are swapped in
+    pieces = re.findall(r'id="([\w-]+)"[^>]*hx-swap-oob="true"', body)
+    assert sorted(pieces) == sorted(
+        [
+            "session-messages",
+            "session-counts",
+            "session-step",
+            "session-chart",
+            "session-needles",
+            "session-still-in",  # two needles in: the stop box says so
+        ]
+    )
+    assert "data-count-in>2<" in body and f'data-version="{version}"' in body
+    assert "ST2 (client&#x27;s left) in" in body
+    assert 'data-code="ST2" data-side="left" data-state="needled"' in body
+
+    # A refused tap (the version is stale) brings the whole panel back with the message.
+    stale = act(http, session, "tap", code="GB1", side="right", version=version - 1)
+    assert "HX-Reswap" not in stale and "data-error" in stale.content.decode()
+    assert 'id="session-state"' in stale.content.decode()
