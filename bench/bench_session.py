@@ -4,11 +4,14 @@ A throwaway PostgreSQL database gets 100,000 clients and 1,000,000 past sessions
 one open session in the needling step per virtual tablet. A real multi-threaded WSGI server (a
 fixed pool of threads, so each keeps its database connection) serves Django in one process;
 the load comes from a second process of threads using `http.client` on the loopback, each one
-tablet: open the session page, tap a needle in, open the page, tap it out, with the 5-second
-poll running beside it. Prints p50/p95/p99 per request kind, throughput and the machine.
+tablet doing what a practitioner does at the couch: open the session page, tap the needles in
+one after another (10 by default), look at the page again, tap each needle out, with the
+5-second poll running beside it. Prints p50/p95/p99 per request kind, throughput, the machine
+and a CPU check (a fixed Python loop), since a shared virtual machine's speed varies.
 
-    .venv/bin/python bench/bench_session.py                        # 50 tablets, 1 s think time
-    .venv/bin/python bench/bench_session.py --think 0 --cycles 10  # saturation: no pauses
+    .venv/bin/python bench/bench_session.py                        # 50 tablets, 5 s think time
+    .venv/bin/python bench/bench_session.py --think 5 1            # two paces, one seeding
+    .venv/bin/python bench/bench_session.py --think 0 --cycles 3   # saturation: no pauses
     .venv/bin/python bench/bench_session.py --clients 1000 --sessions 10000   # a quick look
     .venv/bin/python bench/bench_session.py --keep acuface_bench   # seed once, reuse after
 
@@ -37,12 +40,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CSRF = "benchcsrfsecretbenchcsrfsecret12"  # a 32-character secret: cookie and header agree
-TAP_POINTS = [
+# A course of facial points in the order a practitioner might needle them (all facial, none
+# forbidden: the tablets' sessions carry no screening restrictions).
+NEEDLE_POINTS = [
+    ("EX-HN3", "midline"),
+    ("GB14", "right"),
+    ("GB14", "left"),
     ("ST2", "right"),
     ("ST2", "left"),
+    ("ST3", "right"),
+    ("ST3", "left"),
+    ("LI20", "right"),
+    ("LI20", "left"),
+    ("ST6", "right"),
+    ("ST6", "left"),
     ("GB1", "right"),
     ("GB1", "left"),
-    ("ST3", "right"),
+    ("SI18", "right"),
+    ("SI18", "left"),
 ]
 
 
@@ -217,7 +232,21 @@ def serve(port: int, threads: int) -> None:
 # --- 3. load (child process): tablets as threads --------------------------------------------------
 
 
-def load(port: int, tablets_file: Path, cycles: int, think: float, seconds: float) -> None:
+def cpu_check() -> float:
+    """Milliseconds for a fixed pure-Python loop: compare runs made at different times."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for n in range(200_000):
+            total += n % 7
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def load(
+    port: int, tablets_file: Path, cycles: int, needles: int, think: float, seconds: float
+) -> None:
     tablets = json.loads(tablets_file.read_text())
     timings: dict[str, list[float]] = {"page": [], "tap in": [], "tap out": [], "poll": []}
     failures: list[str] = []
@@ -255,11 +284,13 @@ def load(port: int, tablets_file: Path, cycles: int, think: float, seconds: floa
         version = int(row["version"])  # type: ignore[call-overload]
         page, act = f"/sessions/{sid}/", f"/sessions/{sid}/act/"
         next_poll = time.monotonic() + 5
-        steps = []
-        for i in range(cycles):
-            code, side = TAP_POINTS[i % len(TAP_POINTS)]
-            steps += [("page", code, side), ("tap in", code, side), ("page", code, side)]
-            steps += [("tap out", code, side)]
+        steps: list[tuple[str, str, str]] = []
+        course = NEEDLE_POINTS[:needles]
+        for _ in range(cycles):
+            steps.append(("page", "", ""))
+            steps += [("tap in", code, side) for code, side in course]
+            steps.append(("page", "", ""))
+            steps += [("tap out", code, side) for code, side in course]
         for kind, code, side in steps:
             if time.monotonic() > deadline:
                 return
@@ -285,7 +316,10 @@ def load(port: int, tablets_file: Path, cycles: int, think: float, seconds: floa
         list(workers.map(tablet, tablets))
     elapsed = time.perf_counter() - started
     total = sum(len(v) for v in timings.values())
-    print(f"{len(tablets)} tablets, think time {think:.1f} s (±50%), {elapsed:.0f} s")
+    print(
+        f"{len(tablets)} tablets, {needles} needles each, think time {think:.1f} s (±50%), "
+        f"{elapsed:.0f} s; CPU check {cpu_check():.1f} ms"
+    )
     for kind, values in timings.items():
         if values:
             print(
@@ -317,8 +351,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--tablets", type=int, default=50)
-    parser.add_argument("--cycles", type=int, default=12, help="tap in + tap out per tablet")
-    parser.add_argument("--think", type=float, nargs="+", default=[1.0], help="seconds")
+    parser.add_argument("--cycles", type=int, default=1, help="needles in and out, per tablet")
+    parser.add_argument("--needles", type=int, default=10, help=f"at most {len(NEEDLE_POINTS)}")
+    parser.add_argument("--think", type=float, nargs="+", default=[5.0], help="seconds")
     parser.add_argument("--seconds", type=float, default=240, help="stop a run after this")
     parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--processes", type=int, default=2, help="server processes")
@@ -338,7 +373,7 @@ def main() -> None:
         serve(args.port, args.threads)
         return
     if args.role == "load":
-        load(args.port, args.file, args.cycles, args.think[0], args.seconds)
+        load(args.port, args.file, args.cycles, args.needles, args.think[0], args.seconds)
         return
 
     print(
@@ -406,7 +441,8 @@ def main() -> None:
             subprocess.run([py, "-c", RESET, str(tablets_file)], env=env, check=True, cwd=ROOT)
             subprocess.run(
                 [py, __file__, "--role", "load", "--port", str(port), "--file", str(tablets_file),
-                 "--cycles", str(args.cycles), "--think", str(think), "--seconds",
+                 "--cycles", str(args.cycles), "--needles", str(args.needles),
+                 "--think", str(think), "--seconds",
                  str(args.seconds)],
                 check=True, cwd=ROOT, timeout=args.seconds + 120,
             )  # fmt: skip

@@ -138,8 +138,19 @@ def _label_position(point: ChartPoint) -> tuple[float, float, str]:
     return point.x + gap, point.y + 6, "start"
 
 
+def point_element_id(chart_id: str, code: str, side: str) -> str:
+    """The id of a point's element on a chart, so a page can replace that one point."""
+    return f"{chart_id}-{code}-{side}"
+
+
 def _render_point(
-    point: ChartPoint, state: str, title: str, interactive: bool, show_labels: bool
+    point: ChartPoint,
+    state: str,
+    title: str,
+    interactive: bool,
+    show_labels: bool,
+    chart_id: str,
+    extra: str = "",
 ) -> str:
     # One f-string with every text escaped: the chart draws about a hundred of these per page,
     # and format_html's per-argument escaping was most of the session page's drawing time.
@@ -164,7 +175,8 @@ def _render_point(
         )
     tooltip = f"{label}. {title}" if title else label
     return (
-        f'<g class="{escape(classes)}" data-code="{code}" data-side="{side}" '
+        f'<g id="{escape(point_element_id(chart_id, point.code, point.side))}"{extra} '
+        f'class="{escape(classes)}" data-code="{code}" data-side="{side}" '
         f'data-state="{escape(state)}"{role} aria-label="{escape(label)}">'
         f"<title>{escape(tooltip)}</title>"
         f'<circle class="pt-hit" cx="{x}" cy="{y}" r="{HIT_RADIUS}"/>'
@@ -229,6 +241,7 @@ def render_face_chart(
             titles.get((p.code, p.side), ""),
             interactive,
             show_labels,
+            chart_id,
         )
         for p in placed
     ]
@@ -263,6 +276,62 @@ def render_face_chart(
     )
 
 
+def render_chart_point(
+    point: Point,
+    side: str,
+    *,
+    state: str,
+    title: str = "",
+    interactive: bool = False,
+    chart_id: str = "face-chart",
+    swap_oob: bool = False,
+) -> SafeString:
+    """One point as `render_face_chart` draws it (a facial point's `<g>`, a body point's `<li>`).
+
+    With `swap_oob`, the element carries `hx-swap-oob`, so an htmx answer can replace just that
+    point on a chart already on the page.
+    """
+    extra = ' hx-swap-oob="true"' if swap_oob else ""
+    state = _state(state)
+    if not point.is_facial:
+        return _render_body_point(point, side, state, title, interactive, chart_id, extra)
+    for placed in chart_points([point]):
+        if placed.side == side:
+            drawn = _render_point(placed, state, title, interactive, True, chart_id, extra)
+            return mark_safe(drawn)  # every text in it is escaped
+    raise ValueError(f"{point.code} has no {side} side on the chart")
+
+
+def _render_body_point(
+    point: Point, side: str, state: str, title: str, interactive: bool, chart_id: str, extra: str
+) -> SafeString:
+    label = point_label(point.code, point.pinyin, side, state)
+    tag = "button" if interactive else "span"
+    pressed = (
+        format_html(' type="button" aria-pressed="{}"', "true" if state == "planned" else "false")
+        if interactive
+        else ""
+    )
+    return format_html(
+        '<li id="{}"{}><{} class="pt pt--{}" data-code="{}" data-side="{}" data-state="{}"'
+        ' aria-label="{}" title="{}"{}><span class="pt-code">{}</span> '
+        '<span class="pt-side">{}</span></{}></li>',
+        point_element_id(chart_id, point.code, side),
+        mark_safe(extra),
+        tag,
+        state,
+        point.code,
+        side,
+        state,
+        label,
+        f"{label}. {title}" if title else label,
+        pressed,
+        point.code,
+        {"right": "R", "left": "L", "midline": "mid"}[side],
+        tag,
+    )
+
+
 def render_body_points(
     *,
     states: StateMap,
@@ -272,45 +341,26 @@ def render_body_points(
     tap_url: str = "",
     tap_target: str = "",
     version: int | None = None,
+    chart_id: str = "face-chart",
 ) -> SafeString:
     """Body points as a list of buttons with the same data attributes as the face chart."""
     if points is None:
         points = list(Point.objects.filter(is_facial=False))
     titles = titles or {}
-    items = []
-    for point in points:
-        if point.is_facial:
-            continue
-        for side in point.sides:
-            state = _state(states.get((point.code, side), "available"))
-            label = point_label(point.code, point.pinyin, side, state)
-            title = titles.get((point.code, side), "")
-            tag = "button" if interactive else "span"
-            extra = (
-                format_html(
-                    ' type="button" aria-pressed="{}"', "true" if state == "planned" else "false"
-                )
-                if interactive
-                else ""
-            )
-            items.append(
-                format_html(
-                    '<li><{} class="pt pt--{}" data-code="{}" data-side="{}" data-state="{}"'
-                    ' aria-label="{}" title="{}"{}><span class="pt-code">{}</span> '
-                    '<span class="pt-side">{}</span></{}></li>',
-                    tag,
-                    state,
-                    point.code,
-                    side,
-                    state,
-                    label,
-                    f"{label}. {title}" if title else label,
-                    extra,
-                    point.code,
-                    {"right": "R", "left": "L", "midline": "mid"}[side],
-                    tag,
-                )
-            )
+    items = [
+        _render_body_point(
+            point,
+            side,
+            _state(states.get((point.code, side), "available")),
+            titles.get((point.code, side), ""),
+            interactive,
+            chart_id,
+            "",
+        )
+        for point in points
+        if not point.is_facial
+        for side in point.sides
+    ]
     return format_html(
         '<ul class="body-points" aria-label="Body points"{}>{}</ul>',
         _data_attributes(
@@ -328,8 +378,10 @@ __all__ = [
     "STATES",
     "ChartPoint",
     "chart_points",
+    "point_element_id",
     "point_label",
     "recipe_positions",
     "render_body_points",
+    "render_chart_point",
     "render_face_chart",
 ]

@@ -161,10 +161,22 @@ def chart_states(
             titles[key] = line.exclusion_reason
     for needle in needles:  # oldest first: a needle in wins over an earlier one removed
         key = (needle.point.code, needle.side)
-        found[key] = "needled" if needle.is_in else "removed"
-        when = timezone.localtime(needle.inserted_at, needle.session.client.clinic.zone)
-        titles[key] = f"in at {when:%H:%M}, lot {needle.lot.lot_number}"
+        found[key], titles[key] = needle_chart_state(needle)
     return found, titles
+
+
+def needle_chart_state(needle: Needle) -> tuple[str, str]:
+    """(state, title) of a needle's point on the face chart."""
+    when = timezone.localtime(needle.inserted_at, needle.session.client.clinic.zone)
+    state = "needled" if needle.is_in else "removed"
+    return state, f"in at {when:%H:%M}, lot {needle.lot.lot_number}"
+
+
+def chart_is_tappable(session: TreatmentSession) -> bool:
+    """Taps on the chart put needles in (lot chosen) or take them out, in those steps only."""
+    if session.state in states.TAPPING_IN:
+        return session.current_lot_id is not None
+    return session.state in (states.RETENTION, states.REMOVAL)
 
 
 @dataclasses.dataclass
@@ -186,6 +198,10 @@ class SessionPage:
         if ends is None or self.session.state != states.RETENTION:
             return None
         return RetentionClock(ends_at=ends, now=self.now)
+
+    @property
+    def can_remove(self) -> bool:
+        return states.REMOVE_NEEDLE in self.legal
 
     @property
     def needles_in(self) -> list[Needle]:

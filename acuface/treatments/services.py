@@ -406,13 +406,14 @@ def needle_remove(
         after = states.next_state(states.REMOVE_NEEDLE, facts)
         now = timezone.now()
         needle = (
-            Needle.objects.select_for_update()
+            Needle.objects.select_for_update(of=("self",))
+            .select_related("lot")
             .filter(session=locked, point=point, side=side, removed_at__isnull=True)
             .first()
         )
         if needle is None:
             raise ValidationError({"code": f"No needle is in at {point.code} ({side})."})
-        needle.session = locked
+        needle.session, needle.point = locked, point
         fields: dict[str, Any] = {}
         ends = locked.retention_ends_at
         if (

@@ -38,6 +38,8 @@ STATE_LABELS = {
 }
 STATES = tuple(STATE_LABELS)
 FINAL_STATES = frozenset({COMPLETE, CANCELLED, ABANDONED})
+# States in which a tap on the chart puts a needle in (later ones take needles out).
+TAPPING_IN = frozenset({CLEANSED, NEEDLING})
 # States in which needles may be in the client's skin.
 NEEDLE_STATES = frozenset({NEEDLING, RETENTION, REMOVAL})
 # States in which something can happen to the client (events are recorded in these).

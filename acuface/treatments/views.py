@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, trigger_client_event
 
-from acuface.atlas.chart import render_body_points, render_face_chart
+from acuface.atlas.chart import render_body_points, render_chart_point, render_face_chart
 from acuface.atlas.models import Point
 from acuface.atlas.selectors import plans_for_client
 from acuface.clients.models import Client
@@ -68,13 +68,11 @@ def page_context(
     if failed is not None:
         name, form = failed
         action_forms[name.replace("-", "_")] = form
-    tapping = session.state in (states.CLEANSED, states.NEEDLING) and session.current_lot_id
-    removing = session.state in (states.RETENTION, states.REMOVAL)
     chart_states, titles = selectors.chart_states(page.plan_lines, page.needles)
     chart_args: dict[str, Any] = {
         "states": chart_states,
         "titles": titles,
-        "interactive": bool(tapping or removing),
+        "interactive": selectors.chart_is_tappable(session),
         "tap_url": reverse("treatments:session-act", args=[session.pk, "tap"]),
         "tap_target": "#session-state",
         "version": session.version,
@@ -83,13 +81,15 @@ def page_context(
     return {
         "s": session,
         "page": page,
+        "facts": page.facts,
         "forms": action_forms,
         "notice": notice,
         "error": error,
         "chart": render_face_chart(points=points, **chart_args),
         "body_points": render_body_points(points=points, **chart_args),
-        "tapping": tapping,
-        "removing": removing,
+        "tapping": chart_args["interactive"] and session.state in states.TAPPING_IN,
+        "removing": session.state in (states.RETENTION, states.REMOVAL),
+        "take_out_url": reverse("treatments:session-act", args=[session.pk, "take-out"]),
         "states": states,
         "event_kinds_point": (
             "pain_at_point",
@@ -144,12 +144,33 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
 
 
 def _tap_answer(request: HttpRequest, done: Done, *, before_state: str) -> HttpResponse:
-    """A needle tap: only the pieces it changed when the steps stayed the same, else the panel."""
-    assert done.needle is not None
-    context = page_context(done.session, notice=done.notice)
-    went_in = done.needle.is_in
-    if not states.tap_keeps_steps(before_state, context["page"].facts, needle_went_in=went_in):
+    """A needle tap: only what it changed when the steps stayed the same, else the whole panel."""
+    session, needle = done.session, done.needle
+    assert needle is not None
+    facts = selectors.session_facts(session=session)
+    if not states.tap_keeps_steps(before_state, facts, needle_went_in=needle.is_in):
+        context = page_context(session, notice=done.notice)
         return render(request, "treatments/session_state.html", context)
+    legal = states.legal_actions(facts)
+    chart_state, title = selectors.needle_chart_state(needle)
+    context = {
+        "s": session,
+        "facts": facts,
+        "legal": legal,
+        "needle": needle,
+        "notice": done.notice,
+        "point": render_chart_point(
+            needle.point,
+            needle.side,
+            state=chart_state,
+            title=title,
+            interactive=selectors.chart_is_tappable(session),
+            swap_oob=True,
+        ),
+        "can_remove": states.REMOVE_NEEDLE in legal,
+        "take_out_url": reverse("treatments:session-act", args=[session.pk, "take-out"]),
+        "states": states,
+    }
     response = render(request, "treatments/session_tap.html", context)
     reswap(response, "none")  # nothing replaces the panel: its pieces come out of band
     return trigger_client_event(

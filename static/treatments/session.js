@@ -10,10 +10,13 @@
     return document.getElementById("session-state");
   }
 
+  function inPanel(box, element) {
+    return !!element && (element === box || box.contains(element));
+  }
+
   document.addEventListener("htmx:configRequest", function (event) {
     var box = panel();
-    var from = event.detail.elt;
-    if (!box || !from || !(from === box || box.contains(from))) return;
+    if (!box || !(inPanel(box, event.detail.elt) || inPanel(box, event.detail.target))) return;
     event.detail.parameters.version = box.getAttribute("data-version");
   });
 
@@ -23,6 +26,9 @@
     var version = String(event.detail.version);
     box.setAttribute("data-version", version);
     box.querySelectorAll("input[name=version]").forEach(function (input) { input.value = version; });
+    box.querySelectorAll("[data-face-chart][data-version]").forEach(function (chart) {
+      chart.setAttribute("data-version", version);
+    });
   });
 
   var typingUntil = 0;
@@ -52,7 +58,7 @@
       values: {
         code: event.detail.code,
         side: event.detail.side,
-        version: chart.getAttribute("data-version"),
+        version: state.getAttribute("data-version"),
         reason: reasonInput ? reasonInput.value : ""
       }
     });

@@ -17,7 +17,7 @@ from acuface.treatments.tests.factories import needle_lot, ready_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-POINTS = [("ST2", "right"), ("ST2", "left"), ("EX-HN3", "midline")]
+POINTS = [("ST2", "right"), ("ST2", "left"), ("EX-HN3", "midline"), ("LI4", "right")]
 
 
 def seconds_left(text: str) -> int:
@@ -106,7 +106,7 @@ def test_a_whole_session_at_the_couch(page: Page, log_in, practitioner_a: User, 
         expect(page.locator("[data-count-out]")).to_have_text(str(number))
     expect(state).to_have_text("Removal")
     # The second tablet catches up by itself (the poll).
-    expect(other.locator("[data-count-out]")).to_have_text("3", timeout=12_000)
+    expect(other.locator("[data-count-out]")).to_have_text(str(len(POINTS)), timeout=12_000)
     other.close()
 
     page.click("button:has-text('Skin cleansed and moisturized')")

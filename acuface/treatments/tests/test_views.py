@@ -320,6 +320,13 @@ def test_the_page_reads_a_fixed_number_of_queries(clinic_a, practitioner_a, lot)
     assert counts[0] == counts[1], counts
 
 
+def oob_pieces(body: str) -> list[str]:
+    """The ids an htmx answer replaces out of band (appends are named by their target)."""
+    replaced = re.findall(r'id="([\w-]+)"[^>]*hx-swap-oob="true"', body)
+    appended = re.findall(r'hx-swap-oob="beforeend:#([\w-]+)"', body)
+    return sorted(replaced + [f"+{target}" for target in appended])
+
+
 def test_a_tap_that_keeps_the_steps_answers_with_only_what_changed(clinic_a, practitioner_a, lot):
     client = ready_client(clinic=clinic_a, actor=practitioner_a)
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
@@ -336,22 +343,43 @@ def test_a_tap_that_keeps_the_steps_answers_with_only_what_changed(clinic_a, pra
     version = fresh(session).version
     assert json.loads(second["HX-Trigger-After-Swap"]) == {"session-version": {"version": version}}
     assert 'id="session-state"' not in body  # the panel stays; its pieces are swapped in
-    pieces = re.findall(r'id="([\w-]+)"[^>]*hx-swap-oob="true"', body)
-    assert sorted(pieces) == sorted(
+    assert oob_pieces(body) == sorted(
         [
             "session-messages",
             "session-counts",
-            "session-step",
-            "session-chart",
-            "session-needles",
+            "face-chart-ST2-left",  # the point tapped, now needled
+            "+session-needle-rows",  # its needle, a new row at the end of the list
             "session-still-in",  # two needles in: the stop box says so
         ]
     )
-    assert "data-count-in>2<" in body and f'data-version="{version}"' in body
-    assert "ST2 (client&#x27;s left) in" in body
+    needle = Needle.objects.get(session=session, point__code="ST2", side="left")
+    assert f'id="needle-{needle.pk}"' in body
+    assert "data-count-in>2<" in body and "ST2 (client&#x27;s left) in" in body
     assert 'data-code="ST2" data-side="left" data-state="needled"' in body
 
     # A refused tap (the version is stale) brings the whole panel back with the message.
     stale = act(http, session, "tap", code="GB1", side="right", version=version - 1)
     assert "HX-Reswap" not in stale and "data-error" in stale.content.decode()
     assert 'id="session-state"' in stale.content.decode()
+
+    # Removal: the first needle out moves retention to removal (the whole panel); the next one,
+    # with a needle still in, replaces its row, its point and the removal counts.
+    act(http, session, "tap", code="GB1", side="right")
+    act(http, session, "retention", minutes="30", reason="")
+    early = "client asked to stop"
+    assert (
+        'id="session-state"'
+        in act(http, session, "tap", code="ST2", side="right", reason=early).content.decode()
+    )
+    out = act(http, session, "take-out", code="ST2", side="left", reason="").content.decode()
+    assert oob_pieces(out) == sorted(
+        [
+            "session-messages",
+            "session-counts",
+            "face-chart-ST2-left",
+            f"needle-{needle.pk}",
+            "session-removal-count",
+            "session-to-account",  # GB1 is still in
+        ]
+    )
+    assert 'data-code="ST2" data-side="left" data-state="removed"' in out
