@@ -39,9 +39,8 @@ CHART_FIELDS = (
 
 
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
-    sessions = TreatmentSession.objects.select_related(
-        "client__clinic", "plan", "current_lot__product"
-    )
+    # The plan is left out: a tap never needs it, and the page reads it only when there is one.
+    sessions = TreatmentSession.objects.select_related("client__clinic", "current_lot__product")
     return get_for_user(staff_user(request), sessions, access=Access.CLINICAL, pk=session_id)
 
 
@@ -109,10 +108,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 @staff_view(Access.CLINICAL)
 def session_state(request: HttpRequest, session_id: int) -> HttpResponse:
     """The state panel alone, for the poll that keeps a second device current (204: no change)."""
-    session = _session(request, session_id)
-    if request.GET.get("version") == str(session.version):
+    versions = TreatmentSession.objects.only("version")  # the poll's usual answer needs no more
+    current = get_for_user(staff_user(request), versions, access=Access.CLINICAL, pk=session_id)
+    if request.GET.get("version") == str(current.version):
         return HttpResponse(status=204)
-    return render(request, "treatments/session_state.html", page_context(session))
+    context = page_context(_session(request, session_id))
+    return render(request, "treatments/session_state.html", context)
 
 
 @staff_view(Access.CLINICAL)
