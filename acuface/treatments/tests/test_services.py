@@ -473,3 +473,43 @@ def test_stock_services_are_for_the_owner(clinic_a, owner_a, practitioner_a):
         )
     assert NeedleLot.objects.filter(product=product).count() == 1
     assert TreatmentSession.objects.count() == 0
+
+
+def test_session_facts_agree_with_the_rows(clinic_a, practitioner_a, lot, ready):
+    from django.db.models import Count, Q, Sum
+
+    from acuface.treatments.models import MissingNeedleIncident
+
+    points = [("ST2", "right"), ("ST2", "left"), ("GB1", "right")]
+    session = session_in(
+        states.REMOVAL, actor=practitioner_a, client=ready, lot=lot, points=points[:1]
+    )
+    # A second session with three needles in, all three filed as missing.
+    other = session_in(
+        states.NEEDLING,
+        actor=practitioner_a,
+        client=ready_client(clinic=clinic_a, actor=practitioner_a),
+        lot=lot,
+        points=points,
+    )
+    services.missing_needle_incident_file(
+        actor=practitioner_a,
+        session=other,
+        version=other.version,
+        searched_where="couch",
+        outcome="not found",
+    )
+    for s in (session, other):
+        rows = Needle.objects.filter(session=s).aggregate(
+            count_in=Count("id"), count_out=Count("id", filter=Q(removed_at__isnull=False))
+        )
+        missing = MissingNeedleIncident.objects.filter(session=s).aggregate(
+            total=Sum("needles_missing")
+        )["total"]
+        facts = selectors.session_facts(session=fresh(s))
+        assert (facts.needle_count_in, facts.needle_count_out) == (
+            rows["count_in"],
+            rows["count_out"],
+        )
+        assert facts.needles_missing_filed == (missing or 0)
+    assert selectors.session_facts(session=fresh(other)).needles_missing_filed == 3
