@@ -2,7 +2,8 @@
 
 A throwaway PostgreSQL database gets 100,000 clients and 1,000,000 past sessions (COPY), and
 one open session in the needling step per virtual tablet. A real multi-threaded WSGI server (a
-fixed pool of threads, so each keeps its database connection) serves Django in one process;
+fixed pool of threads, so each keeps its database connection) serves Django in two processes
+sharing the port, one per core;
 the load comes from a second process of threads using `http.client` on the loopback, each one
 tablet doing what a practitioner does at the couch: open the session page, tap the needles in
 one after another (10 by default), look at the page again, tap each needle out, with the

@@ -21,7 +21,12 @@ from acuface.core.webforms import apply_validation_error
 from acuface.treatments import aftercare, selectors, services, states
 from acuface.treatments.actions import PAGE_ACTIONS, Done
 from acuface.treatments.forms import NeedleLotForm, NeedleProductForm, SessionForm
-from acuface.treatments.models import MissingNeedleIncident, NeedleProduct, TreatmentSession
+from acuface.treatments.models import (
+    MissingNeedleIncident,
+    Needle,
+    NeedleProduct,
+    TreatmentSession,
+)
 from acuface.treatments.states import SessionStateError
 
 TAP_ACTIONS = {"tap", "take-out"}
@@ -144,6 +149,33 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
     return _answer(request, fresh, action, form, notice="", error=error)
 
 
+def tap_context(
+    session: TreatmentSession, needle: Needle, facts: states.SessionFacts, *, notice: str
+) -> dict[str, Any]:
+    """What a tap's short answer shows: the needle's point and row, the counts, the message."""
+    legal = states.legal_actions(facts)
+    chart_state, title = selectors.needle_chart_state(needle)
+    point = render_chart_point(
+        needle.point,
+        needle.side,
+        state=chart_state,
+        title=title,
+        interactive=selectors.chart_is_tappable(session),
+        swap_oob=True,
+    )
+    return {
+        "s": session,
+        "facts": facts,
+        "legal": legal,
+        "needle": needle,
+        "notice": notice,
+        "point": point,
+        "can_remove": states.REMOVE_NEEDLE in legal,
+        "take_out_url": reverse("treatments:session-act", args=[session.pk, "take-out"]),
+        "states": states,
+    }
+
+
 def _tap_answer(request: HttpRequest, done: Done, *, before_state: str) -> HttpResponse:
     """A needle tap: only what it changed when the steps stayed the same, else the whole panel."""
     session, needle = done.session, done.needle
@@ -152,26 +184,7 @@ def _tap_answer(request: HttpRequest, done: Done, *, before_state: str) -> HttpR
     if not states.tap_keeps_steps(before_state, facts, needle_went_in=needle.is_in):
         context = page_context(session, notice=done.notice)
         return render(request, "treatments/session_state.html", context)
-    legal = states.legal_actions(facts)
-    chart_state, title = selectors.needle_chart_state(needle)
-    context = {
-        "s": session,
-        "facts": facts,
-        "legal": legal,
-        "needle": needle,
-        "notice": done.notice,
-        "point": render_chart_point(
-            needle.point,
-            needle.side,
-            state=chart_state,
-            title=title,
-            interactive=selectors.chart_is_tappable(session),
-            swap_oob=True,
-        ),
-        "can_remove": states.REMOVE_NEEDLE in legal,
-        "take_out_url": reverse("treatments:session-act", args=[session.pk, "take-out"]),
-        "states": states,
-    }
+    context = tap_context(session, needle, facts, notice=done.notice)
     response = render(request, "treatments/session_tap.html", context)
     reswap(response, "none")  # nothing replaces the panel: its pieces come out of band
     return trigger_client_event(

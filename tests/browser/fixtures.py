@@ -48,12 +48,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Reload the migrations' reference data for a browser test.
+    """Reload the migrations' reference data for a browser test or another transactional test.
 
-    Browser tests run in transactional tests, and a transactional test empties every table when
-    it ends, data migrations' rows included (consent texts, the atlas, the questionnaire).
+    Browser tests (and the races, which need real transactions) run in transactional tests, and
+    a transactional test empties every table when it ends, data migrations' rows included
+    (consent texts, the atlas, the questionnaire).
     """
-    if request.node.get_closest_marker("browser") is None:
+    database = request.node.get_closest_marker("django_db")
+    transactional = database is not None and database.kwargs.get("transaction", False)
+    if request.node.get_closest_marker("browser") is None and not transactional:
         return
     request.getfixturevalue("transactional_db")
     from django.apps import apps
