@@ -178,6 +178,40 @@ def answers_lines(answers: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+class AdverseEventForm(forms.Form):
+    """An adverse event a client reports after the session (by phone, at the next visit)."""
+
+    kind = forms.ChoiceField(label="What happened")
+    grade = forms.ChoiceField(
+        label="How bad", choices=[(grade, grade.capitalize()) for grade in rules.GRADES]
+    )
+    onset_at = forms.DateTimeField(
+        label="When it began (clinic time)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What the client said",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+
+    def __init__(self, *args: Any, began_at: dt.datetime, now: dt.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *rules.kind_choices()]  # type: ignore[attr-defined]
+        self.began_at, self.now = began_at, now
+
+    def clean_onset_at(self) -> dt.datetime:
+        onset: dt.datetime = self.cleaned_data["onset_at"]
+        # Whole minutes on both sides: the field has no seconds, the session's times do.
+        if onset < self.began_at.replace(second=0, microsecond=0):
+            raise forms.ValidationError("That is before the session began.")
+        if onset > self.now + dt.timedelta(minutes=5):
+            raise forms.ValidationError("That is in the future.")
+        return onset
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})

@@ -254,7 +254,11 @@ def client_aftercare(*, client: Client) -> dict[str, Any]:
         .select_related("escalation")
         .order_by("-onset_at", "-id")[:20]
     )
-    return {"follow_ups": list(follow_ups), "events": list(events)}
+    # The sessions an event can still be recorded for: the latest ones whose needles went in.
+    sessions = TreatmentSession.objects.filter(
+        client=client, needling_started_at__isnull=False
+    ).order_by("-needling_started_at", "-id")[:3]
+    return {"follow_ups": list(follow_ups), "events": list(events), "sessions": list(sessions)}
 
 
 def answers_display(checkin: CheckIn) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("checkins/<int:checkin_id>/photo/", views.checkin_photo, name="checkin-photo"),
     path("events/<int:event_id>/resolve/", views.event_resolve, name="event-resolve"),
+    path("sessions/<int:session_id>/events/new/", views.event_record, name="event-record"),
     path("follow-ups/<int:follow_up_id>/qr.svg", views.followup_qr, name="followup-qr"),
     path("report/", views.safety_report, name="safety-report"),
     path("report.csv", views.safety_report_csv, name="safety-report-csv"),

@@ -19,7 +19,8 @@ from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation
 from acuface.atlas.chart import render_face_chart
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.models import User
-from acuface.treatments.models import FollowUp
+from acuface.core.webforms import apply_validation_error
+from acuface.treatments.models import FollowUp, TreatmentSession
 
 RATE_LIMIT = 120  # requests per window and address to the check-in link pages
 RATE_WINDOW_SECONDS = 300
@@ -240,6 +241,29 @@ def event_resolve(request: HttpRequest, event_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("clients:client-detail", client_id=event.session.client_id)
+
+
+@staff_view(Access.CLINICAL)
+def event_record(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Record an adverse event a client reports after the session (by phone, at a visit)."""
+    user = staff_user(request)
+    sessions = TreatmentSession.objects.select_related("client__clinic")
+    session = get_for_user(user, sessions, access=Access.CLINICAL, pk=session_id)
+    if session.needling_started_at is None:
+        messages.error(request, "Adverse events are recorded for a session whose needles went in.")
+        return redirect("clients:client-detail", client_id=session.client_id)
+    form = forms.AdverseEventForm(
+        request.POST or None, began_at=session.needling_started_at, now=timezone.now()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.adverse_event_record(actor=user, session=session, **form.cleaned_data)
+        except ValidationError as problem:
+            apply_validation_error(form, problem)
+        else:
+            messages.success(request, f"Recorded: {event.get_kind_display()} ({event.grade}).")
+            return redirect("clients:client-detail", client_id=session.client_id)
+    return render(request, "aftercare/event_record.html", {"form": form, "session": session})
 
 
 @staff_view(Access.STAFF)

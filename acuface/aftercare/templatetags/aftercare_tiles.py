@@ -26,7 +26,7 @@ def aftercare_dashboard(context: template.Context) -> dict[str, Any]:
 def aftercare_for_client(context: template.Context, client: Client) -> dict[str, Any]:
     user = context.get("user")
     if not isinstance(user, User) or not user.sees_clinical or client.clinic_id != user.clinic_id:
-        return {"follow_ups": [], "events": []}
+        return {"follow_ups": [], "events": [], "sessions": []}
     return selectors.client_aftercare(client=client)
 
 
