@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -383,3 +384,103 @@ def test_a_tap_that_keeps_the_steps_answers_with_only_what_changed(clinic_a, pra
         ]
     )
     assert 'data-code="ST2" data-side="left" data-state="removed"' in out
+
+
+class _Pieces(HTMLParser):
+    """The raw markup of the elements with the given ids (nested tags followed, void tags not)."""
+
+    VOID = frozenset({"input", "br", "img", "meta", "link", "hr", "circle", "line", "path"})
+
+    def __init__(self, ids: set[str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.ids, self.found, self.open = ids, {}, []  # open: [id, depth, start offset]
+        self.text = ""
+
+    def feed_all(self, text: str) -> dict[str, str]:
+        self.text = text
+        self.lines = [0]
+        for line in text.splitlines(keepends=True):
+            self.lines.append(self.lines[-1] + len(line))
+        self.feed(text)
+        return self.found
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for entry in self.open:
+            entry[1] += tag not in self.VOID
+        found = dict(attrs).get("id")
+        if found in self.ids and tag not in self.VOID:
+            self.open.append([found, 1, self._offset()])
+
+    def handle_endtag(self, tag: str) -> None:
+        for entry in list(self.open):
+            entry[1] -= 1
+            if entry[1] == 0:
+                end = self.text.index(">", self._offset()) + 1
+                self.found[entry[0]] = self.text[entry[2] : end]
+                self.open.remove(entry)
+
+
+def _normal(markup: str) -> str:
+    markup = markup.replace(' hx-swap-oob="true"', "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", markup)
+
+
+def test_every_short_answer_matches_the_whole_panel(clinic_a, practitioner_a, lot):
+    """What a tap's short answer swaps in is exactly what the whole panel shows at that version."""
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
+    http = login(practitioner_a)
+    act(http, session, "lot", lot=lot.pk)
+    points = [("ST2", "right"), ("ST2", "left"), ("EX-HN3", "midline"), ("LI4", "left")]
+    taps = [("tap", code, side, "") for code, side in points]
+    taps += [("take-out", "ST2", "left", ""), ("tap", "ST2", "left", "")]  # a flinch, then again
+    taps += [("retention", "", "", "")]
+    taps += [("tap", code, side, "early: client asked") for code, side in points]
+    short = 0
+    for action, code, side, reason in taps:
+        if action == "retention":
+            act(http, session, "retention", minutes="30", reason="")
+            continue
+        answer = act(http, session, action, code=code, side=side, reason=reason)
+        body = answer.content.decode()
+        assert "data-error" not in body, body[body.find("data-error") :][:300]
+        if answer.get("HX-Reswap") != "none":
+            continue
+        short += 1
+        ids = set(re.findall(r'id="([\w-]+)"[^>]*hx-swap-oob="true"', body)) - {"session-messages"}
+        appended = re.findall(
+            r'<tbody hx-swap-oob="beforeend:#session-needle-rows">(.*?)</tbody>', body, re.S
+        )
+        ids |= set(re.findall(r'<tr id="(needle-\d+)"', "".join(appended)))
+        panel = http.get(
+            reverse("treatments:session-state", args=[session.pk]), {"version": 0}, **HTMX
+        )
+        whole = _Pieces(ids).feed_all(panel.content.decode())
+        mine = _Pieces(ids).feed_all(body)
+        assert set(whole) == set(mine) == ids, (action, code, side, ids, set(whole), set(mine))
+        for piece in ids:
+            assert _normal(mine[piece]) == _normal(whole[piece]), (action, code, side, piece)
+    assert short >= 6  # most taps were answered short; the others changed the step
+
+
+def test_a_lost_needle_can_be_filed_while_needling_and_then_the_session_stopped(
+    clinic_a, practitioner_a, lot
+):
+    client = ready_client(clinic=clinic_a, actor=practitioner_a)
+    session = session_in(states.NEEDLING, actor=practitioner_a, client=client, lot=lot)
+    http = login(practitioner_a)
+    page = http.get(reverse("treatments:session-detail", args=[session.pk])).content.decode()
+    assert "2 needle(s) still in" in page and "File the missing-needle incident" in page
+    assert "data-stop-blocked" in page and ">Stop the session</button>" not in page
+    act(http, session, "take-out", code="ST2", side="right", reason="")
+    filed = act(http, session, "incident", searched_where="couch, floor", outcome="not found")
+    body = filed.content.decode()
+    assert "data-error" not in body and ">Stop the session</button>" in body
+    assert "data-stop-blocked" not in body
+    stopped = act(http, session, "abandon", reason="client felt faint")
+    assert "data-error" not in stopped.content.decode()
+    assert fresh(session).state == states.ABANDONED
