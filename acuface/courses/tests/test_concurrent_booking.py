@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from acuface.clients.models import Client
@@ -15,6 +14,7 @@ from acuface.core.models import User
 from acuface.courses import services
 from acuface.courses.models import Booking
 from acuface.courses.tests.world import next_weekday_at
+from tests.concurrency import at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -25,29 +25,20 @@ def test_two_requests_at_once_one_wins(client_a: Client, practitioner_a: User) -
         next_weekday_at(client_a.clinic.zone, 10),
         next_weekday_at(client_a.clinic.zone, 10) + dt.timedelta(minutes=30),
     ]
-    barrier = threading.Barrier(2)
-    results: list[str] = []
 
-    def attempt(starts_at: dt.datetime) -> None:
-        try:
-            barrier.wait(timeout=10)
+    def book(starts_at: dt.datetime) -> Callable[[], str]:
+        def attempt() -> str:
             services.booking_create(
                 actor=practitioner_a,
                 client=client_a,
                 practitioner=practitioner_a,
                 starts_at=starts_at,
             )
-            results.append("booked")
-        except ValidationError as error:
-            results.append("refused: " + " ".join(error.messages))
-        finally:
-            connections.close_all()
+            return "booked"
 
-    threads = [threading.Thread(target=attempt, args=(s,)) for s in starts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+        return attempt
+
+    results = at_once([book(s) for s in starts])
     assert sorted(r.split(":")[0] for r in results) == ["booked", "refused"], results
     assert Booking.objects.filter(practitioner=practitioner_a).count() == 1
     assert timezone.is_aware(Booking.objects.get().starts_at)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from acuface.core.models import User
 from acuface.treatments import services, states
@@ -18,6 +17,7 @@ from acuface.treatments.tests.factories import (
     ready_client,
     session_in,
 )
+from tests.concurrency import at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,12 +35,9 @@ def test_the_last_needle_of_a_lot_goes_to_one_tablet(clinic_a, practitioner_a: U
         )
         sessions.append(fresh(session))
     NeedleLot.objects.filter(pk=lot.pk).update(quantity_left=1)
-    barrier = threading.Barrier(2)
-    results: list[str] = []
 
-    def tap(session) -> None:
-        try:
-            barrier.wait(timeout=10)
+    def tap(session) -> Callable[[], str]:
+        def attempt() -> str:
             services.needle_insert(
                 actor=practitioner_a,
                 session=session,
@@ -48,17 +45,11 @@ def test_the_last_needle_of_a_lot_goes_to_one_tablet(clinic_a, practitioner_a: U
                 code="ST2",
                 side="right",
             )
-            results.append("in")
-        except ValidationError as error:
-            results.append("refused: " + " ".join(error.messages))
-        finally:
-            connections.close_all()
+            return "in"
 
-    threads = [threading.Thread(target=tap, args=(s,)) for s in sessions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+        return attempt
+
+    results = at_once([tap(s) for s in sessions])
     assert sorted(r.split(":")[0] for r in results) == ["in", "refused"], results
     assert "no needles left" in next(r for r in results if r.startswith("refused"))
     assert NeedleLot.objects.get(pk=lot.pk).quantity_left == 0
