@@ -119,7 +119,7 @@ def seed(clients: int, sessions: int, tablets: int, out: Path) -> None:
             checked_in_at=now,
             assessed_at=now,
             cleansed_at=now,
-            current_lot=lot,
+            facial_lot=lot,
             restrictions={"forbidden_points": [], "deferred_regions": []},
         )
         tablet_rows.append({"session_id": session.pk, "version": session.version, "cookie": ""})
@@ -159,7 +159,7 @@ def _copy_past_sessions(
                 "plan_id": None,
                 "state": "complete",
                 "scheduled_at": at,
-                "current_lot_id": None,
+                "facial_lot_id": None,
                 "checked_in_at": at,
                 "assessed_at": at + 4 * minute,
                 "cleansed_at": at + 8 * minute,

@@ -110,7 +110,7 @@ def _past_session(
         practitioner=practitioner,
         plan=plan,
         state=states.COMPLETE,
-        current_lot=lot,
+        facial_lot=lot,
         **timeline,
         fitzpatrick="II",
         glogau="III",

@@ -157,8 +157,12 @@ class TreatmentSession(models.Model):
         max_length=20, choices=SessionState.choices, default=SessionState.SCHEDULED
     )
     scheduled_at = models.DateTimeField()
-    # The lot chosen for this session's needles; remembered so each tap needs only the point.
-    current_lot = models.ForeignKey(
+    # The lots chosen for this session's needles, one for facial points and one for body points;
+    # each tap takes from the lot of its point's kind, so a tap needs only the point.
+    facial_lot = models.ForeignKey(
+        NeedleLot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body_lot = models.ForeignKey(
         NeedleLot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
@@ -186,8 +190,9 @@ class TreatmentSession(models.Model):
     glogau = models.CharField(max_length=3, choices=Glogau.choices, blank=True)
     region_grades = models.JSONField(default=dict, blank=True)
     assessment_notes = models.TextField(max_length=5000, blank=True)
-    # What screening forbade on the day, frozen at check-in: {"forbidden_points": [...],
-    # "deferred_regions": [...]}; every needle tap is checked against it.
+    # What screening forbade on the day, frozen at check-in: {"forbidden_points": {code: reason},
+    # "deferred_regions": {region: reason}}; every needle tap is checked against it with the
+    # plan's own restriction function (atlas.planning.exclusion_reason).
     restrictions = models.JSONField(default=dict, blank=True)
     # The client's own risk notes from screening, frozen when the aftercare sheet is issued.
     aftercare_risk_notes = models.JSONField(default=list, blank=True)
@@ -255,6 +260,8 @@ class Needle(models.Model):
     removed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The point was not in today's plan: the practitioner confirmed adding it at the couch.
+    is_added_at_couch = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("inserted_at", "id")
@@ -276,6 +283,37 @@ class Needle(models.Model):
     @property
     def is_in(self) -> bool:
         return self.removed_at is None
+
+
+class PointOverride(models.Model):
+    """The practitioner's written reason to needle one point, on one side, that screening forbids
+    for this session. It opens that point only; every other restriction still holds."""
+
+    CLINIC_PATH = "session__client__clinic"
+
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.CASCADE, related_name="point_overrides"
+    )
+    point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=Needle.Side.choices)
+    restriction = models.CharField(max_length=500)  # what screening said of the point
+    reason = models.CharField(max_length=500)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "point", "side"], name="point_override_once_per_point_side"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="point_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} ({self.get_side_display()}) overridden: {self.reason}"
 
 
 class SessionEventKind(models.TextChoices):

@@ -183,7 +183,7 @@ def needle_chart_state(needle: Needle) -> tuple[str, str]:
 def chart_is_tappable(session: TreatmentSession) -> bool:
     """Taps on the chart put needles in (lot chosen) or take them out, in those steps only."""
     if session.state in states.TAPPING_IN:
-        return session.current_lot_id is not None
+        return session.facial_lot_id is not None
     return session.state in (states.RETENTION, states.REMOVAL)
 
 

@@ -52,7 +52,7 @@ class StaleSession(SessionStateError):
 
 
 # Rows the caller's copy of a session usually has in hand already (the page fetched them).
-_SHARED_RELATIONS = ("client", "plan", "current_lot", "practitioner")
+_SHARED_RELATIONS = ("client", "plan", "facial_lot", "practitioner")
 
 
 def _locked(session: TreatmentSession, version: int) -> TreatmentSession:
@@ -276,7 +276,7 @@ def session_lot_choose(
             session=locked,
             action=states.CHOOSE_LOT,
             after=after,
-            fields={"current_lot": lot},
+            fields={"facial_lot": lot},
         )
 
 
@@ -317,7 +317,7 @@ def needle_insert(
         after = states.next_state(states.INSERT_NEEDLE, facts)
         now = timezone.now()
         today = _today(locked, now)
-        chosen = lot or locked.current_lot
+        chosen = lot or locked.facial_lot
         if chosen is None:
             raise ValidationError({"lot": "Choose the needle lot first."})
         # Not locked: every tablet takes from the same lot, so its row is locked only by the

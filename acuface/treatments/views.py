@@ -45,7 +45,7 @@ CHART_FIELDS = (
 
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
     # The plan is left out: a tap never needs it, and the page reads it only when there is one.
-    sessions = TreatmentSession.objects.select_related("client__clinic", "current_lot__product")
+    sessions = TreatmentSession.objects.select_related("client__clinic", "facial_lot__product")
     return get_for_user(staff_user(request), sessions, access=Access.CLINICAL, pk=session_id)
 
 
@@ -63,7 +63,7 @@ def page_context(
     """The state panel's context: the page data, one form per action, the face chart."""
     page = selectors.session_page(session=session)
     clinic = session.client.clinic
-    initial = {"version": session.version, "lot": session.current_lot_id}
+    initial = {"version": session.version, "lot": session.facial_lot_id}
     action_forms: dict[str, django_forms.Form] = {
         name.replace("-", "_"): spec.form(initial=initial, clinic=clinic, auto_id=f"id_{name}_%s")
         for name, spec in PAGE_ACTIONS.items()

@@ -36,7 +36,7 @@ WATCHED = (
     "version",
     "retention_ends_at",
     "needles_out_at",
-    "current_lot_id",
+    "facial_lot_id",
     "makeup_free_at",
     "completed_at",
 )
@@ -121,7 +121,7 @@ def make_machine(clinic: Clinic, actor: User, base: dt.datetime) -> type[RuleBas
                     actor=actor, session=s, version=v
                 ),
             }
-            if session.state == states.CLEANSED and session.current_lot_id == good.pk:
+            if session.state == states.CLEANSED and session.facial_lot_id == good.pk:
                 code, side = POINTS[0]
                 nexts[states.CLEANSED] = lambda v: services.needle_insert(
                     actor=actor, session=s, version=v, code=code, side=side

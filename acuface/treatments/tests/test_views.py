@@ -171,7 +171,7 @@ def test_bad_lot_ids_get_a_clear_message(clinic_a, practitioner_a, lot, lot_valu
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
     answer = act(login(practitioner_a), session, "lot", lot=lot_value)
     assert answer.status_code == 200
-    assert fresh(session).current_lot_id is None
+    assert fresh(session).facial_lot_id is None
     assert b"data-error" in answer.content
 
 
