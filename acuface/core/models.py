@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Any, ClassVar
 
@@ -16,14 +17,50 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (for example Europe/London).")
 
 
+# Digits, spaces and the usual separators on one line; a leading + for the country code.
+_PHONE = re.compile(r"\+?[0-9 ().\-]+")
+_PHONE_DIGITS = (6, 17)
+
+
+def validate_phone(value: str) -> None:
+    digits = sum(c.isascii() and c.isdigit() for c in value)
+    if not _PHONE.fullmatch(value) or not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]:
+        raise ValidationError(
+            "Enter a phone number as clients dial it: digits, spaces, ( ) - and a leading +, "
+            "for example +44 20 7946 0000."
+        )
+
+
+def validate_emergency_number(value: str) -> None:
+    if not (value.isascii() and value.isdigit() and 2 <= len(value) <= 6):
+        raise ValidationError(
+            "Enter the number clients dial in an emergency where the clinic is: 2 to 6 digits, "
+            "for example 999, 112 or 911."
+        )
+
+
+def validate_no_control_characters(value: str) -> None:
+    if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in value):
+        raise ValidationError("Remove the invisible control characters from this text.")
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
     )
-    phone = models.CharField(max_length=40, blank=True)
-    email = models.EmailField(blank=True)
+    # How clients reach the clinic: printed on the aftercare sheet, the check-in pages and the
+    # e-mails. The sheet cannot be issued without the phone number.
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
+    email = models.EmailField("contact e-mail", blank=True)
+    address = models.TextField(
+        max_length=400, blank=True, validators=[validate_no_control_characters]
+    )
+    # The number clients dial in an emergency where the clinic is (999, 112, 911, 000 ...).
+    emergency_number = models.CharField(
+        max_length=6, blank=True, validators=[validate_emergency_number]
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

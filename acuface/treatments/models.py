@@ -413,3 +413,29 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up {self.get_kind_display()} session {self.session_id}"
+
+
+class AftercareSheet(models.Model):
+    """The aftercare sheet as it was issued to the client: a record that never changes.
+
+    `facts` holds everything the sheet prints, as printed (clock times in the clinic's zone,
+    the clinic's phone and emergency number, the next session, the check-in times and link,
+    the wording); the page, the PDF and the e-mail are made from it, never from live data.
+    `pdf` is the PDF as issued, so every download is the same bytes. Sheets issued before the
+    facts were kept got theirs from the data migration, rebuilt from the session's stored
+    times; they have no stored PDF, and each download renders one from those facts (never
+    writing on a download), so it is the same PDF while the renderer is.
+    """
+
+    CLINIC_PATH = "session__client__clinic"
+
+    session = models.OneToOneField(
+        TreatmentSession, on_delete=models.CASCADE, related_name="aftercare_sheet"
+    )
+    issued_at = models.DateTimeField()
+    facts = models.JSONField()
+    pdf = models.BinaryField(blank=True, default=b"")
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Aftercare sheet of session {self.session_id}"
