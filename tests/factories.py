@@ -20,6 +20,9 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Clinic {n}")
     slug = factory.Sequence(lambda n: f"clinic-{n}")
     time_zone = "Europe/London"
+    # Every clinic that issues aftercare sheets has these set (a sheet needs the phone).
+    phone = "+44 20 7946 0000"
+    emergency_number = "999"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

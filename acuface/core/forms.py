@@ -5,7 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from acuface.core.models import Role, User
+from acuface.core.models import (
+    Role,
+    User,
+    validate_emergency_number,
+    validate_no_control_characters,
+    validate_phone,
+)
 
 
 class LoginForm(AuthenticationForm):
@@ -39,3 +45,38 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", "The end date is before the start date.")
         return cleaned
+
+
+class ClinicContactForm(forms.Form):
+    """How clients reach the clinic; printed on the aftercare sheet, check-ins and e-mails."""
+
+    phone = forms.CharField(
+        max_length=40,
+        validators=[validate_phone],
+        help_text="Printed wherever a client is told to call the clinic. "
+        "Aftercare sheets cannot be issued without it.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    emergency_number = forms.CharField(
+        label="Local emergency number",
+        max_length=12,
+        help_text="The number clients dial for an ambulance where the clinic is: "
+        "999 in the UK, 112 in the EU, 911 in the US, 000 in Australia. "
+        "The advice for allergy signs gives it.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    email = forms.EmailField(label="Contact e-mail", max_length=254, required=False)
+    address = forms.CharField(
+        max_length=400,
+        required=False,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_phone(self) -> str:
+        return " ".join(str(self.cleaned_data["phone"]).split())
+
+    def clean_emergency_number(self) -> str:
+        number = "".join(str(self.cleaned_data["emergency_number"]).split())  # "1 1 2" is 112
+        validate_emergency_number(number)
+        return number

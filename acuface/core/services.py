@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from acuface.core.audit import audit_record
-from acuface.core.models import AuditEvent, Role, User
+from acuface.core.audit import audit_record, update_fields_audited
+from acuface.core.models import AuditEvent, Clinic, Role, User
 
 
 def staff_invite(*, actor: User, email: str, first_name: str, last_name: str, role: str) -> User:
@@ -78,3 +78,38 @@ def staff_set_active(*, actor: User, staff: User, is_active: bool) -> User:
             changes={"is_active": [not is_active, is_active]},
         )
     return staff
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _address_lines(value: str) -> str:
+    lines = (" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clinic_contact_update(
+    *,
+    actor: User,
+    clinic: Clinic,
+    phone: str,
+    email: str,
+    address: str,
+    emergency_number: str,
+) -> Clinic:
+    """Set how clients reach the clinic and which number they dial in an emergency (owner)."""
+    if not actor.is_owner or actor.clinic_id != clinic.pk:
+        raise ValidationError("Only an owner of this clinic can change its settings.")
+    data = {
+        "phone": _one_line(phone),
+        "email": email.strip().lower(),
+        "address": _address_lines(address),
+        "emergency_number": "".join(emergency_number.split()),
+    }
+    with transaction.atomic():
+        locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        update_fields_audited(instance=locked, data=data, actor=actor, clinic=locked)
+    for name, value in data.items():
+        setattr(clinic, name, value)
+    return locked

@@ -9,4 +9,5 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/<int:user_id>/active/", views.staff_set_active, name="staff-set-active"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("clinic/", views.clinic_settings, name="clinic-settings"),
 ]

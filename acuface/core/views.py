@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from acuface.core import selectors, services
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
-from acuface.core.forms import AuditFilterForm, StaffInviteForm
+from acuface.core.forms import AuditFilterForm, ClinicContactForm, StaffInviteForm
 from acuface.core.models import User
 from acuface.core.webforms import apply_validation_error
 
@@ -67,3 +67,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"form": form, "page": page})
+
+
+@staff_view(Access.OWNER)
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    clinic = clinic_of(user)
+    initial = {name: getattr(clinic, name) for name in ClinicContactForm.base_fields}
+    form = ClinicContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinic_contact_update(actor=user, clinic=clinic, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "The clinic's contact details are saved.")
+            return redirect("core:clinic-settings")
+    return render(request, "core/clinic_settings.html", {"form": form})
