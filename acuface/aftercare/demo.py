@@ -14,6 +14,7 @@ from acuface.aftercare import services
 from acuface.aftercare.models import CheckIn, SendState
 from acuface.clients.models import Client
 from acuface.core.demo import DemoClinic
+from acuface.treatments.demo import demo_sheet
 from acuface.treatments.models import FollowUp, TreatmentSession
 
 MARKER = "Demo session (aftercare demo)."
@@ -43,10 +44,12 @@ def _session(
         checked_in_at=out - dt.timedelta(minutes=55),
         needling_started_at=out - dt.timedelta(minutes=40),
         needles_out_at=out,
+        aftercare_issued_at=out + dt.timedelta(minutes=5),
         makeup_free_at=out + dt.timedelta(hours=4),
         completed_at=out + dt.timedelta(minutes=10),
         assessment_notes=MARKER,
     )
+    demo_sheet(session)
     for kind, after in (("24h", dt.timedelta(days=1)), ("7d", dt.timedelta(days=7))):
         services.checkin_ensure(
             follow_up=FollowUp.objects.create(session=session, kind=kind, due_at=out + after)

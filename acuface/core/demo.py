@@ -22,11 +22,30 @@ class DemoClinic:
     staff: dict[str, User]
 
 
+# How clients reach the demo clinic (Ofcom's drama numbers, which are never in use).
+DEMO_CONTACT = {
+    "phone": "+44 20 7946 0321",
+    "email": "hello@demo.acuface.test",
+    "address": "12 Long Lane\nLondon EC1A 9HP",
+    "emergency_number": "999",
+}
+
+
 def demo_clinic() -> DemoClinic:
     clinic, _ = Clinic.objects.get_or_create(
         slug="lotus-demo",
-        defaults={"name": "Lotus Facial Acupuncture (demo)", "time_zone": "Europe/London"},
+        defaults={
+            "name": "Lotus Facial Acupuncture (demo)",
+            "time_zone": "Europe/London",
+            **DEMO_CONTACT,
+        },
     )
+    # A demo clinic made before these settings existed gets them, once, where still empty.
+    missing = [name for name in DEMO_CONTACT if not getattr(clinic, name)]
+    for name in missing:
+        setattr(clinic, name, DEMO_CONTACT[name])
+    if missing:
+        clinic.save(update_fields=missing)
     staff: dict[str, User] = {}
     for key, (email, first, last, role) in DEMO_STAFF.items():
         user = User.objects.filter(email=email).first()

@@ -21,7 +21,7 @@ from acuface.core.demo import DemoClinic
 from acuface.courses import services
 from acuface.courses.models import Booking, Course, OutcomeResponse
 from acuface.treatments import states
-from acuface.treatments.demo import past_session_timeline
+from acuface.treatments.demo import demo_sheet, past_session_timeline
 from acuface.treatments.models import Needle, NeedleLot, TreatmentSession
 
 DEMO_CLIENT = ("Maria", "Rossi")
@@ -90,6 +90,7 @@ def _past_session(
             )
             for line in lines
         )
+    demo_sheet(session)
     return session
 
 

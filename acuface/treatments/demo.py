@@ -15,7 +15,7 @@ from django.utils import timezone
 from acuface.atlas.models import TreatmentPlan
 from acuface.clients.models import Client
 from acuface.core.demo import DemoClinic
-from acuface.treatments import services, states
+from acuface.treatments import aftercare, services, states
 from acuface.treatments.models import (
     FollowUp,
     Needle,
@@ -100,6 +100,13 @@ def past_session_timeline(at: dt.datetime) -> dict[str, Any]:
     }
 
 
+def demo_sheet(session: TreatmentSession) -> None:
+    """The aftercare sheet a past demo session was given, made as the service makes one."""
+    assert session.needles_out_at is not None
+    issued_at = session.aftercare_issued_at or session.needles_out_at
+    aftercare.sheet_make(session=session, issued_at=issued_at).save()
+
+
 def _past_session(
     client: Client, plan: TreatmentPlan, lot: NeedleLot, demo: DemoClinic, at: dt.datetime
 ) -> None:
@@ -131,6 +138,7 @@ def _past_session(
         )
         for line in lines
     )
+    demo_sheet(session)
     out = timeline["needles_out_at"]
     FollowUp.objects.bulk_create(
         [

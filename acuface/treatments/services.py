@@ -42,6 +42,10 @@ STALE_MESSAGE = (
 )
 REASON_MAX = 500
 NOTE_MAX = 2000
+NO_CLINIC_PHONE_MESSAGE = (
+    "The aftercare sheet tells the client whom to call, and the clinic has no phone number yet. "
+    "The clinic owner sets it under Clinic (Clinic settings → Phone); then issue the sheet."
+)
 
 
 class StaleSession(SessionStateError):
@@ -669,10 +673,18 @@ def aftercare_issue(
     version: int,
     next_session_at: dt.datetime | None = None,
 ) -> TreatmentSession:
-    """Issue the aftercare sheet (no makeup until needles out + 4 h); e-mail it when allowed."""
+    """Issue the aftercare sheet (no makeup until needles out + 4 h); e-mail it when allowed.
+
+    The sheet's facts and its PDF are stored as issued: every later view, download and e-mail
+    of it is that sheet, whatever changes afterwards.
+    """
+    from acuface.treatments import aftercare
+
     with transaction.atomic():
         locked = _locked(session, version)
         after = states.next_state(states.ISSUE_AFTERCARE, selectors.session_facts(session=locked))
+        if not locked.client.clinic.phone:
+            raise ValidationError(NO_CLINIC_PHONE_MESSAGE)
         now = timezone.now()
         assert locked.needles_out_at is not None
         if next_session_at is not None:
@@ -699,6 +711,22 @@ def aftercare_issue(
                 "aftercare_risk_notes": notes,
             },
         )
+        sheet = aftercare.sheet_make(session=saved, issued_at=now)
+        sheet.save()
+        next_session = sheet.facts["next_session"]
+        audit_record(
+            clinic=saved.client.clinic,
+            action=AuditEvent.Action.CREATED,
+            obj=sheet,
+            actor=actor,
+            client=saved.client,
+            changes={
+                "makeup_free_at": [None, sheet.facts["makeup_free_clock"]],
+                "next_session": [None, next_session["clock"] if next_session else None],
+                "clinic_phone": [None, sheet.facts["clinic"]["phone"]],
+                "pdf_sha256": [None, sheet.pdf_sha256],
+            },
+        )
         session_id = saved.pk
         transaction.on_commit(lambda: aftercare_email_send(session_id=session_id))
     return saved
@@ -711,9 +739,12 @@ def aftercare_email_send(*, session_id: int) -> bool:
 
     session = TreatmentSession.objects.select_related("client__clinic").get(pk=session_id)
     client = session.client
+    sheet = aftercare.issued_sheet(session)
+    if sheet is None:
+        return False
     if not client.email or not client_has_consent(client=client, kind="email_contact"):
         return False
-    aftercare.aftercare_email(session).send()
+    aftercare.sheet_email(sheet, to=client.email).send()
     audit_record(
         clinic=client.clinic,
         action=AuditEvent.Action.SENT,

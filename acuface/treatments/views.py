@@ -244,25 +244,25 @@ def session_start(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @staff_view(Access.CLINICAL)
 def aftercare_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The sheet as it was issued (its stored facts), whatever has changed since."""
     session = _session(request, session_id)
-    if session.makeup_free_at is None:
+    sheet = aftercare.issued_sheet(session)
+    if sheet is None:
         messages.error(request, "The aftercare sheet is made when it is issued at the end.")
         return redirect("treatments:session-detail", session_id=session.pk)
-    return HttpResponse(aftercare.aftercare_html(session))
+    return HttpResponse(aftercare.sheet_html(sheet.facts))
 
 
 @staff_view(Access.CLINICAL)
 def aftercare_pdf(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The PDF as it was issued: the same bytes on every download."""
     session = _session(request, session_id)
-    if session.makeup_free_at is None:
+    sheet = aftercare.issued_sheet(session)
+    if sheet is None:
         messages.error(request, "The aftercare sheet is made when it is issued at the end.")
         return redirect("treatments:session-detail", session_id=session.pk)
-    response = HttpResponse(
-        aftercare.aftercare_pdf(session, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
-    )
-    name = aftercare.aftercare_filename(session)
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response = HttpResponse(aftercare.sheet_pdf(sheet), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{sheet.facts["filename"]}"'
     return response
 
 

@@ -22,6 +22,13 @@ from tests.factories import ClinicFactory, UserFactory
 from tests.pdf import pdf_text
 
 
+def pdf_of(session) -> bytes:
+    """The PDF of the sheet issued for `session`, as a download gives it."""
+    sheet = aftercare.issued_sheet(session)
+    assert sheet is not None
+    return aftercare.sheet_pdf(sheet)
+
+
 def session_ending_at(zone: str, needles_out_utc: dt.datetime, **client_kwargs):
     """A session in `zone` whose needles all came out at `needles_out_utc`."""
     clinic = ClinicFactory(time_zone=zone, phone="+1 212 555 0100")
@@ -63,7 +70,7 @@ MAKEUP_TIMES = [
 def test_the_pdf_says_when_makeup_is_allowed_in_local_time(db, zone, out_at, clock):
     session, _ = session_ending_at(zone, out_at)
     assert session.makeup_free_at == out_at + dt.timedelta(hours=4)
-    text = pdf_text(aftercare.aftercare_pdf(session))
+    text = pdf_text(pdf_of(session))
     assert f"No makeup before {clock}." in text
     assert "Swelling of your lips, eyes or throat" in text
     assert "Trouble breathing" in text
@@ -80,7 +87,7 @@ def test_the_clients_own_risk_notes_are_on_the_sheet(db):
         antiplatelet_kind="aspirin",
     )
     assert session.aftercare_risk_notes, "aspirin should raise a risk the client is told about"
-    text = pdf_text(aftercare.aftercare_pdf(session))
+    text = pdf_text(pdf_of(session))
     first_note = " ".join(session.aftercare_risk_notes[0].split())
     assert first_note[:40] in text
 
