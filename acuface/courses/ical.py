@@ -32,7 +32,8 @@ def _event(booking: Booking, *, summary: str, description: str) -> Event:
     event.add("sequence", booking.sequence)
     event.add("summary", summary)
     event.add("description", description)
-    event.add("location", booking.clinic.name)
+    address = ", ".join(line for line in booking.clinic.address.splitlines() if line.strip())
+    event.add("location", f"{booking.clinic.name}, {address}" if address else booking.clinic.name)
     event.add("status", "CANCELLED" if booking.status == BookingStatus.CANCELLED else "CONFIRMED")
     return event
 
