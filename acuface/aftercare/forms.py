@@ -13,7 +13,10 @@ from acuface.aftercare import rules
 from acuface.atlas.models import Point
 from acuface.photos.uploads import read_photo
 
-YES_NO = [("no", "No"), ("yes", "Yes")]
+YES, NO = "yes", "no"
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_NOT_SURE = [*YES_NO, (rules.NOT_SURE, "Not sure")]
+NONE_OF_THESE = "none"
 MAKEUP = [
     ("yes", "Yes, I waited"),
     ("no", "No, I put it on sooner"),
@@ -34,24 +37,62 @@ POINT_CODE = re.compile(r"[A-Za-z0-9-]{1,12}")
 MAX_BRUISE_POINTS = 20
 
 
-def _yes_no(label: str) -> forms.TypedChoiceField:
+class OneChoiceRadioSelect(forms.RadioSelect):
+    """Radio buttons with none ticked until the client taps one; a value posted twice is no choice.
+
+    A browser sends one value for a radio group; several (a forged or replayed request) are
+    passed on as a list, which is not one of the choices, so the field refuses it.
+    """
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if len(values) > 1:
+            return values
+        return super().value_from_datadict(data, files, name)
+
+
+def _symptom_value(value: str) -> bool | str:
+    return {YES: True, NO: False}.get(value, rules.NOT_SURE)
+
+
+def _symptom(name: str, label: str) -> forms.TypedChoiceField:
+    not_sure = name in rules.NOT_SURE_ALLOWED
+    ask = rules.ASK_AGAIN["symptom_not_sure" if not_sure else "symptom"]
     return forms.TypedChoiceField(
         label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
-        initial="no",
+        choices=YES_NO_NOT_SURE if not_sure else YES_NO,
+        coerce=_symptom_value,
+        widget=OneChoiceRadioSelect,
+        error_messages={"required": ask, "invalid_choice": ask},
+    )
+
+
+def _signs(question: str, label: str) -> forms.MultipleChoiceField:
+    ask = rules.ASK_AGAIN["signs"]
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[*rules.catalogue()[question].items(), (NONE_OF_THESE, "None of these")],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": ask, "invalid_choice": ask, "invalid_list": ask},
     )
 
 
 class CheckInForm(forms.Form):
-    pain = forms.IntegerField(
-        label="Pain or tenderness where the needles were, from 0 (none) to 10 (worst)",
-        min_value=0,
-        max_value=10,
-        widget=forms.NumberInput(attrs={"type": "range", "min": 0, "max": 10, "step": 1}),
+    """The client's check-in: every clinical question answered by the client, none pre-answered."""
+
+    asks_makeup = True
+
+    pain = forms.TypedChoiceField(
+        label="Pain or tenderness where the needles were: 0 is none, 10 the worst you can imagine",
+        choices=[(str(n), str(n)) for n in rules.PAIN_SCALE],
+        coerce=int,
+        widget=OneChoiceRadioSelect,
+        error_messages={
+            "required": rules.ASK_AGAIN["pain"],
+            "invalid_choice": rules.ASK_AGAIN["pain"],
+        },
     )
-    bruising = _yes_no("Do you have a bruise?")
+    bruising = _symptom("bruising", "Do you have a bruise?")
     bruise_points = forms.CharField(required=False, widget=forms.HiddenInput, max_length=400)
     bruise_size = forms.ChoiceField(
         label="How big is it?", choices=[("", "—"), *BRUISE_SIZES], required=False
@@ -59,26 +100,20 @@ class CheckInForm(forms.Form):
     bruise_colour = forms.ChoiceField(
         label="What colour is it?", choices=[("", "—"), *BRUISE_COLOURS], required=False
     )
-    bleeding = _yes_no("Any bleeding from a needle site since the session?")
-    rash = _yes_no("A rash on your face?")
-    nausea = _yes_no("Feeling sick (nausea)?")
-    dizziness = _yes_no("Feeling dizzy?")
-    allergy_signs = forms.MultipleChoiceField(
-        label="Any of these?",
-        choices=list(rules.catalogue()["allergy_signs"].items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    infection_signs = forms.MultipleChoiceField(
-        label="At a needle site, any of these?",
-        choices=list(rules.catalogue()["infection_signs"].items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    bleeding = _symptom("bleeding", "Any bleeding from a needle site since the session?")
+    rash = _symptom("rash", "A rash on your face?")
+    nausea = _symptom("nausea", "Feeling sick (nausea)?")
+    dizziness = _symptom("dizziness", "Feeling dizzy?")
+    allergy_signs = _signs("allergy_signs", "Any of these?")
+    infection_signs = _signs("infection_signs", "At a needle site, any of these?")
     makeup_waited = forms.ChoiceField(
         label="Did you wait 4 hours before putting on makeup?",
         choices=MAKEUP,
-        widget=forms.RadioSelect,
+        widget=OneChoiceRadioSelect,
+        error_messages={
+            "required": rules.ASK_AGAIN["makeup"],
+            "invalid_choice": rules.ASK_AGAIN["makeup"],
+        },
     )
     comments = forms.CharField(
         label="Anything else you want to tell us?",
@@ -91,6 +126,18 @@ class CheckInForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
+
+    def _clean_signs(self, question: str) -> list[str]:
+        ticked: list[str] = self.cleaned_data.get(question) or []
+        if NONE_OF_THESE in ticked and len(ticked) > 1:
+            raise forms.ValidationError(rules.ASK_AGAIN["signs_and_none"])
+        return [sign for sign in ticked if sign != NONE_OF_THESE]
+
+    def clean_allergy_signs(self) -> list[str]:
+        return self._clean_signs("allergy_signs")
+
+    def clean_infection_signs(self) -> list[str]:
+        return self._clean_signs("infection_signs")
 
     def clean_bruise_points(self) -> list[list[str]]:
         text = self.cleaned_data.get("bruise_points", "") or ""
@@ -123,22 +170,8 @@ class CheckInForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         data = self.cleaned_data
-        answers = {
-            k: data[k]
-            for k in (
-                "pain",
-                "bruising",
-                "bleeding",
-                "rash",
-                "nausea",
-                "dizziness",
-                "allergy_signs",
-                "infection_signs",
-                "makeup_waited",
-                "comments",
-            )
-        }
-        if data["bruising"]:
+        answers = {k: data[k] for k in ANSWER_FIELDS if k in self.fields}
+        if data["bruising"] is True:
             answers.update(
                 bruise_points=data["bruise_points"],
                 bruise_size=data.get("bruise_size", ""),
@@ -147,6 +180,13 @@ class CheckInForm(forms.Form):
         return answers
 
 
+ANSWER_FIELDS = (
+    "pain",
+    *rules.SYMPTOM_QUESTIONS,
+    *rules.SIGN_QUESTIONS,
+    "makeup_waited",
+    "comments",
+)
 LABELS = {name: field.label for name, field in CheckInForm.base_fields.items()}
 LABELS["bruise_points"] = "Where"
 
@@ -170,6 +210,8 @@ def answers_lines(answers: dict[str, Any]) -> list[tuple[str, str]]:
             shown = ", ".join(f"{c} ({s})" for c, s in value) or "not marked"
         elif isinstance(value, bool):
             shown = "yes" if value else "no"
+        elif value == rules.NOT_SURE:
+            shown = "not sure"
         elif key in names:
             shown = names[key].get(value, value or "—")
         else:

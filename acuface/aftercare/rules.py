@@ -30,6 +30,25 @@ UNCONFIRMED_AFTER = dt.timedelta(minutes=15)
 CALL_AFTER = dt.timedelta(hours=48)
 LINK_DAYS = 14
 
+# The client's questions. Each is answered by the client or the check-in is refused: no default
+# ever stands in for an answer. Pain is one of 0..10; a symptom is True (yes) or False (no), or
+# NOT_SURE where a client can honestly not tell (a faint mark, a spot of blood); a sign list is
+# the signs ticked, [] when the client ticked "None of these".
+PAIN_SCALE = range(11)
+NOT_SURE = "not_sure"
+SYMPTOM_QUESTIONS = ("bruising", "bleeding", "rash", "nausea", "dizziness")
+NOT_SURE_ALLOWED = frozenset({"bruising", "bleeding", "rash"})
+SIGN_QUESTIONS = {"allergy_signs": "allergy", "infection_signs": "infection"}
+MAKEUP_ANSWERS = ("yes", "no", "none")
+ASK_AGAIN = {
+    "pain": "Choose a number from 0 (no pain) to 10.",
+    "symptom": "Please answer yes or no.",
+    "symptom_not_sure": "Please answer yes, no or not sure.",
+    "signs": "Tick the signs you have, or “None of these”.",
+    "signs_and_none": "Tick either “None of these” or the signs you have, not both.",
+    "makeup": "Please choose one answer.",
+}
+
 
 @functools.lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
@@ -95,6 +114,61 @@ def off_course_reason(
     return ""
 
 
+def pain_of(answers: Mapping[str, Any]) -> int | None:
+    """The pain the client chose (0..10), or None when there is no such choice in `answers`."""
+    value = answers.get("pain")
+    if isinstance(value, bool) or not isinstance(value, int) or value not in PAIN_SCALE:
+        return None
+    return value
+
+
+def symptom_of(answers: Mapping[str, Any], question: str) -> bool | None:
+    """True for the client's yes, False for their no; None for not sure or no answer."""
+    value = answers.get(question)
+    return value if isinstance(value, bool) else None
+
+
+def signs_of(answers: Mapping[str, Any], question: str) -> list[str] | None:
+    """The known signs the client ticked ([] for "None of these"); None when not answered."""
+    value = answers.get(question)
+    if not isinstance(value, list):
+        return None
+    return [s for s in value if s in catalogue()[question]]
+
+
+def unanswered(answers: Mapping[str, Any], *, asks_makeup: bool) -> dict[str, str]:
+    """The questions `answers` gives no explicit answer to, each with what to ask the client."""
+    problems: dict[str, str] = {}
+    if pain_of(answers) is None:
+        problems["pain"] = ASK_AGAIN["pain"]
+    for question in SYMPTOM_QUESTIONS:
+        value = answers.get(question)
+        not_sure = question in NOT_SURE_ALLOWED
+        if not isinstance(value, bool) and not (not_sure and value == NOT_SURE):
+            problems[question] = ASK_AGAIN["symptom_not_sure" if not_sure else "symptom"]
+    for question in SIGN_QUESTIONS:
+        value = answers.get(question)
+        if not isinstance(value, list) or value != signs_of(answers, question):
+            problems[question] = ASK_AGAIN["signs"]
+    if asks_makeup and answers.get("makeup_waited") not in MAKEUP_ANSWERS:
+        problems["makeup_waited"] = ASK_AGAIN["makeup"]
+    return problems
+
+
+def kinds_said_absent(answers: Mapping[str, Any]) -> set[str]:
+    """The event types the client explicitly said they do not have (pain 0, a no, no signs).
+
+    Only these may close an open event: "not sure" or a missing answer closes nothing.
+    """
+    absent = {q for q in SYMPTOM_QUESTIONS if symptom_of(answers, q) is False}
+    if pain_of(answers) == 0:
+        absent.add("pain")
+    for question, kind in SIGN_QUESTIONS.items():
+        if signs_of(answers, question) == []:
+            absent.add(kind)
+    return absent
+
+
 def _grade_pain(pain: int) -> str:
     return MODERATE if pain >= catalogue()["rules"]["pain_moderate_from"] else MILD
 
@@ -105,33 +179,35 @@ def findings_from_answers(
     """The adverse events a client's check-in answers report, each with its course verdict.
 
     `earlier_pain` is the pain the client reported at the previous check-in, if any: pain that
-    is rising is off course whatever its level.
+    is rising is off course whatever its level. Only explicit answers count: a pain that is not
+    one of 0..10, a "not sure" or a missing answer reports nothing.
     """
     data = catalogue()
     found: list[Finding] = []
+    before = pain_of({"pain": earlier_pain})
 
     def add(kind: str, grade: str, *, pain: int | None = None, **extra: Any) -> None:
         reason = off_course_reason(kind=kind, grade=grade, follow_up_kind=follow_up_kind, pain=pain)
-        rising = kind == "pain" and pain is not None and earlier_pain is not None
-        if not reason and rising and pain > earlier_pain:  # type: ignore[operator]
-            reason = f"Pain rising: {earlier_pain}/10 before, {pain}/10 now."
+        rising = kind == "pain" and pain is not None and before is not None and pain > before
+        if not reason and rising:
+            reason = f"Pain rising: {before}/10 before, {pain}/10 now."
         found.append(Finding(kind=kind, grade=grade, off_course=reason, **extra))
 
-    pain = int(answers.get("pain") or 0)
-    if pain > 0:
+    pain = pain_of(answers)
+    if pain:
         add("pain", _grade_pain(pain), pain=pain, detail=f"{pain}/10")
-    if answers.get("bruising"):
+    if symptom_of(answers, "bruising") is True:
         where = tuple((str(c), str(s)) for c, s in answers.get("bruise_points") or [])
         size, colour = answers.get("bruise_size", ""), answers.get("bruise_colour", "")
         add("bruising", MILD, locations=where, detail=", ".join(x for x in (size, colour) if x))
     for kind in ("bleeding", "rash", "nausea", "dizziness"):
-        if answers.get(kind):
+        if symptom_of(answers, kind) is True:
             add(kind, MILD)
-    allergy = [s for s in answers.get("allergy_signs") or [] if s in data["allergy_signs"]]
+    allergy = signs_of(answers, "allergy_signs") or []
     if allergy:
         severe = any(s in data["severe_allergy_signs"] for s in allergy)
         add("allergy", SEVERE if severe else MODERATE, detail=", ".join(allergy))
-    infection = [s for s in answers.get("infection_signs") or [] if s in data["infection_signs"]]
+    infection = signs_of(answers, "infection_signs") or []
     if infection:
         severe = any(s in data["severe_infection_signs"] for s in infection)
         add("infection", SEVERE if severe else MODERATE, detail=", ".join(infection))
@@ -140,11 +216,10 @@ def findings_from_answers(
 
 def advice_for(answers: Mapping[str, Any]) -> list[str]:
     """Advice the client must see at once: emergency first, then see-a-doctor."""
-    data = catalogue()
     shown = []
-    if any(s in data["allergy_signs"] for s in answers.get("allergy_signs") or []):
+    if signs_of(answers, "allergy_signs"):
         shown.append("emergency")
-    if any(s in data["infection_signs"] for s in answers.get("infection_signs") or []):
+    if signs_of(answers, "infection_signs"):
         shown.append("see_doctor")
     return shown
 

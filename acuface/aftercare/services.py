@@ -277,6 +277,9 @@ def checkin_answer(
 ) -> CheckIn:
     """Record the client's answers (once); adverse events and escalations follow from them."""
     now = now or timezone.now()
+    problems = rules.unanswered(answers, asks_makeup=True)
+    if problems:  # never record a check-in with an answer nobody gave
+        raise ValidationError(problems)
     with transaction.atomic():
         locked = (
             CheckIn.objects.select_for_update(of=("self",))
@@ -310,17 +313,15 @@ def checkin_answer(
             .values_list("answers", flat=True)
             .first()
         )
-        earlier_pain = earlier.get("pain") if isinstance(earlier, dict) else None
         findings = rules.findings_from_answers(
             answers,
             follow_up_kind=locked.follow_up.kind,
-            earlier_pain=earlier_pain if isinstance(earlier_pain, int) else None,
+            earlier_pain=rules.pain_of(earlier) if isinstance(earlier, dict) else None,
         )
-        reported = set()
         for finding in findings:
-            reported.add(finding.kind)
             _event_from_finding(checkin=locked, finding=finding, now=now)
-        _events_resolve_unreported(session=session, reported=reported, now=now)
+        absent = rules.kinds_said_absent(answers) - {f.kind for f in findings}
+        _events_resolve_said_absent(session=session, absent=absent, now=now)
     return locked
 
 
@@ -368,12 +369,13 @@ def _event_from_finding(
     )
 
 
-def _events_resolve_unreported(
-    *, session: TreatmentSession, reported: set[str], now: dt.datetime
+def _events_resolve_said_absent(
+    *, session: TreatmentSession, absent: set[str], now: dt.datetime
 ) -> None:
+    """Open events of the types the client said they no longer have are over."""
     for event in AdverseEvent.objects.filter(
-        session=session, resolved_at__isnull=True, kind__in=ASKED_KINDS
-    ).exclude(kind__in=reported):
+        session=session, resolved_at__isnull=True, kind__in=sorted(absent & set(ASKED_KINDS))
+    ):
         resolved_at = max(now, event.onset_at)
         event.resolved_at = resolved_at
         event.save(update_fields=["resolved_at"])

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 from typing import Any
@@ -64,11 +63,16 @@ def checkin_fill(request: HttpRequest, token: str) -> HttpResponse:
     checkin = check.checkin
     form = forms.CheckInForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with contextlib.suppress(ValidationError):  # answered meanwhile: the next page says so
+        try:
             services.checkin_answer(
                 checkin=checkin, answers=form.answers(), photo=form.cleaned_data["photo"]
             )
-        return redirect(request.path)
+        except ValidationError as problem:
+            if getattr(problem, "code", None) == "answered":  # meanwhile: the next page says so
+                return redirect(request.path)
+            apply_validation_error(form, problem)
+        else:
+            return redirect(request.path)
     marked = dict.fromkeys(((str(c), str(s)) for c, s in _marked(form)), "planned")
     chart = render_face_chart(
         states=marked,

@@ -1,6 +1,7 @@
-/* The client's check-in form: the pain slider's number, bruise details only after "yes",
- * taps on the face chart marking where the bruise is (kept in a hidden input), and the
- * emergency / see-a-doctor advice shown the moment a sign is ticked. */
+/* The client's check-in form: bruise details only after "yes", "None of these" exclusive of
+ * the signs in its list, taps on the face chart marking where the bruise is (kept in a hidden
+ * input), and the emergency / see-a-doctor advice shown the moment a sign is ticked. Nothing
+ * here answers a question for the client. */
 (function () {
   "use strict";
   var form = document.querySelector(".checkin-form");
@@ -32,18 +33,21 @@
     showMarked(list);
   });
 
-  var slider = form.querySelector("input[name=pain]");
-  var output = document.getElementById("pain-output");
-  if (slider && output) {
-    slider.addEventListener("input", function () { output.textContent = slider.value; });
-  }
+  // "None of these" and a sign cannot both be ticked: the last tap wins (the server checks too).
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches("input[type=checkbox][name$=_signs]") || !box.checked) return;
+    form.querySelectorAll("input[name=" + box.name + "]").forEach(function (other) {
+      if (other !== box && (box.value === "none" || other.value === "none")) other.checked = false;
+    });
+  });
 
   function update() {
     var bruise = form.querySelector("input[name=bruising]:checked");
     var details = form.querySelector(".bruise-details");
     if (details) details.hidden = !(bruise && bruise.value === "yes");
-    var allergy = form.querySelectorAll("input[name=allergy_signs]:checked").length > 0;
-    var infection = form.querySelectorAll("input[name=infection_signs]:checked").length > 0;
+    var allergy = form.querySelectorAll("input[name=allergy_signs]:checked:not([value=none])").length > 0;
+    var infection = form.querySelectorAll("input[name=infection_signs]:checked:not([value=none])").length > 0;
     form.querySelector("[data-advice=emergency]").hidden = !allergy;
     form.querySelector("[data-advice=see_doctor]").hidden = !infection;
   }

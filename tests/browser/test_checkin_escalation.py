@@ -51,14 +51,24 @@ def test_a_check_in_escalates_and_the_practitioner_acknowledges_it(
     page.goto(f"/aftercare/checkin/{token}/")
     expect(page.locator("h1")).to_contain_text("How are you")
 
-    page.fill("input[name=pain]", "2")
-    expect(page.locator("#pain-output")).to_have_text("2")
+    # Nothing is answered until the client taps it: no pain, no "No" ticked.
+    expect(page.locator("input[name=pain]:checked")).to_have_count(0)
+    expect(page.locator("form input[type=radio]:checked")).to_have_count(0)
+    page.click("button:has-text('Send my answers')")
+    expect(page.locator("#id_pain_error")).to_contain_text("Choose a number from 0")
+    expect(page.locator("#id_bleeding_error")).to_be_visible()
+
+    page.click(".option:has(input[name=pain][value='2'])")
+    expect(page.locator("input[name=pain][value='2']")).to_be_checked()
     expect(page.locator(".bruise-details")).to_be_hidden()
     page.click(".option:has(input[name=bruising][value=yes])")
     expect(page.locator(".bruise-details")).to_be_visible()
     page.locator("[data-face-chart] [data-code=ST2][data-side=right]").click()
     expect(page.locator("#bruise-where")).to_contain_text("ST2:right")
     page.select_option("select[name=bruise_size]", "small")
+    for question in ("bleeding", "rash", "nausea", "dizziness"):
+        page.click(f".option:has(input[name={question}][value=no])")
+    page.click(".option:has(input[name=infection_signs][value=none])")
 
     emergency = page.locator("form [data-advice=emergency]")
     expect(emergency).to_be_hidden()

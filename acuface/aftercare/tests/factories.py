@@ -68,6 +68,8 @@ def post_data(**overrides: Any) -> dict[str, Any]:
         "rash": "no",
         "nausea": "no",
         "dizziness": "no",
+        "allergy_signs": ["none"],
+        "infection_signs": ["none"],
         "makeup_waited": "yes",
         "comments": "",
     }
