@@ -120,7 +120,8 @@ def seed(clients: int, sessions: int, tablets: int, out: Path) -> None:
             assessed_at=now,
             cleansed_at=now,
             facial_lot=lot,
-            restrictions={"forbidden_points": [], "deferred_regions": []},
+            body_lot=lot,
+            restrictions={"forbidden_points": {}, "deferred_regions": {}},
         )
         tablet_rows.append({"session_id": session.pk, "version": session.version, "cookie": ""})
     out.write_text(json.dumps(tablet_rows))

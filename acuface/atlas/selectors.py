@@ -152,7 +152,8 @@ def constitution_type_keys(value: Any) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _restrictions_from(result: Any) -> Restrictions:
+def restrictions_from_screening(result: Any) -> Restrictions:
+    """What a screening result forbids, point by point and region by region, with each reason."""
     forbidden: dict[str, str] = {}
     deferred: dict[str, str] = {}
     for flag in getattr(result, "flags", ()) or ():
@@ -181,7 +182,7 @@ def screening_view(*, client: Client, on: dt.date) -> ScreeningView:
     if result is None:
         return ScreeningView(restrictions=Restrictions(), concerns=concerns, warning=NO_INTAKE)
     return ScreeningView(
-        restrictions=_restrictions_from(result),
+        restrictions=restrictions_from_screening(result),
         constitution_types=tuple(
             k for k in constitution_type_keys(getattr(result, "constitution", None)) if k
         ),

@@ -64,11 +64,20 @@ def _assess(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) ->
     return Done("Skin assessment recorded.", done)
 
 
-def _lot(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
-    done = services.session_lot_choose(
-        actor=user, session=s, version=data["version"], lot=data["lot"]
+def _lots(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
+    done = services.session_lots_choose(
+        actor=user,
+        session=s,
+        version=data["version"],
+        facial_lot=data["facial_lot"],
+        body_lot=data["body_lot"],
     )
-    return Done(f"Needles now come from lot {data['lot'].lot_number}.", done)
+    chosen = [
+        f"{kind} needles from lot {lot.lot_number}"
+        for kind, lot in (("Facial", done.facial_lot), ("body", done.body_lot))
+        if lot is not None
+    ]
+    return Done("; ".join(chosen) + ".", done)
 
 
 def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
@@ -76,9 +85,17 @@ def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Do
     if s.state in (states.RETENTION, states.REMOVAL):
         return _take_out(user, s, data, form)
     needle = services.needle_insert(
-        actor=user, session=s, version=data["version"], code=data["code"], side=data["side"]
+        actor=user,
+        session=s,
+        version=data["version"],
+        code=data["code"],
+        side=data["side"],
+        add_to_plan=data["add_to_plan"],
+        override_reason=data["override_reason"],
     )
     notice = f"{needle.point.code} ({needle.get_side_display()}) in, lot {needle.lot.lot_number}."
+    if needle.is_added_at_couch:
+        notice += " Added to today's plan."
     return Done(notice, needle.session, needle)
 
 
@@ -152,7 +169,7 @@ PAGE_ACTIONS: dict[str, PageAction] = {
         _step(services.session_cleanse, "Skin cleansed: tap each point as its needle goes in."),
         states.CLEANSE,
     ),
-    "lot": PageAction(forms.LotForm, _lot, states.CHOOSE_LOT),
+    "lot": PageAction(forms.LotForm, _lots, states.CHOOSE_LOT),
     "tap": PageAction(forms.TapForm, _tap, states.INSERT_NEEDLE),
     "take-out": PageAction(forms.TapForm, _take_out, states.REMOVE_NEEDLE),
     "retention": PageAction(forms.RetentionStartForm, _retention, states.START_RETENTION),

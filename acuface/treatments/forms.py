@@ -69,21 +69,52 @@ class AssessmentForm(SessionForm):
 
 
 class LotForm(SessionForm):
-    lot = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Needle lot")
+    """The session's lots: one for facial points, one for body points (at least one)."""
 
-    def clean_lot(self) -> NeedleLot:
+    facial_lot = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, label="Facial needle lot"
+    )
+    body_lot = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, label="Body needle lot"
+    )
+
+    def _lot(self, name: str) -> NeedleLot | None:
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return None
         found = None
         if self.clinic is not None:
             lots = scope_to_clinic(NeedleLot.objects.select_related("product"), self.clinic)
-            found = lots.filter(pk=self.cleaned_data["lot"]).first()
+            found = lots.filter(pk=value).first()
         if found is None:
             raise forms.ValidationError("That lot is not in this clinic's needle stock.")
         return found
+
+    def clean_facial_lot(self) -> NeedleLot | None:
+        return self._lot("facial_lot")
+
+    def clean_body_lot(self) -> NeedleLot | None:
+        return self._lot("body_lot")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and data.get("facial_lot") is None and data.get("body_lot") is None:
+            raise forms.ValidationError("Choose a facial or a body needle lot.")
+        return data
 
 
 class TapForm(SessionForm):
     code = forms.CharField(max_length=12)
     side = forms.ChoiceField(choices=Needle.Side.choices)
+    # Sent only from the page's questions after a refused tap: "not in today's plan: add it?"
+    # and "not allowed today: your reason for this point".
+    add_to_plan = forms.BooleanField(required=False)
+    override_reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        label="Your reason to needle this point today",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     reason = forms.CharField(
         required=False,
         max_length=REASON_MAX,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from acuface.atlas.models import PlannedPoint
+from acuface.atlas.planning import Restrictions
+from acuface.atlas.selectors import restrictions_from_screening
 from acuface.clients.models import Client
 from acuface.clients.selectors import client_has_consent
 from acuface.core.models import Clinic
@@ -20,6 +23,7 @@ from acuface.treatments.models import (
     Needle,
     NeedleLot,
     NeedleProduct,
+    PointOverride,
     SessionEvent,
     TreatmentSession,
 )
@@ -70,8 +74,7 @@ class CheckInReadiness:
     problems: tuple[str, ...]  # each blocks check-in
     has_defer: bool  # blocks unless the practitioner gives a reason
     defer_messages: tuple[str, ...]
-    forbidden_points: frozenset[str]
-    deferred_regions: frozenset[str]
+    restrictions: Restrictions  # what screening forbids today, each with its reason
 
     @property
     def is_ready(self) -> bool:
@@ -99,8 +102,7 @@ def check_in_readiness(*, client: Client, on: dt.date) -> CheckInReadiness:
         problems=tuple(problems),
         has_defer=bool(defer),
         defer_messages=defer,
-        forbidden_points=result.forbidden_points if result else frozenset(),
-        deferred_regions=result.deferred_regions if result else frozenset(),
+        restrictions=restrictions_from_screening(result) if result else Restrictions(),
     )
 
 
@@ -157,9 +159,12 @@ def plan_lines_of(session: TreatmentSession) -> list[PlannedPoint]:
 
 
 def chart_states(
-    lines: list[PlannedPoint], needles: list[Needle]
+    lines: list[PlannedPoint],
+    needles: list[Needle],
+    forbidden: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], str]]:
-    """(states, titles) for the face chart: planned / excluded from the plan, then the needles."""
+    """(states, titles) for the face chart: planned / excluded from the plan, then what the
+    session's screening forbids (struck out, with the reason), then the needles."""
     found: dict[tuple[str, str], str] = {}
     titles: dict[tuple[str, str], str] = {}
     for line in lines:
@@ -167,6 +172,8 @@ def chart_states(
         found[key] = line.state
         if line.is_excluded:
             titles[key] = line.exclusion_reason
+    for key, reason in (forbidden or {}).items():
+        found[key], titles[key] = "excluded", reason
     for needle in needles:  # oldest first: a needle in wins over an earlier one removed
         key = (needle.point.code, needle.side)
         found[key], titles[key] = needle_chart_state(needle)
@@ -183,7 +190,7 @@ def needle_chart_state(needle: Needle) -> tuple[str, str]:
 def chart_is_tappable(session: TreatmentSession) -> bool:
     """Taps on the chart put needles in (lot chosen) or take them out, in those steps only."""
     if session.state in states.TAPPING_IN:
-        return session.facial_lot_id is not None
+        return session.facial_lot_id is not None or session.body_lot_id is not None
     return session.state in (states.RETENTION, states.REMOVAL)
 
 
@@ -194,6 +201,7 @@ class SessionPage:
     needles: list[Needle]
     events: list[SessionEvent]
     incidents: list[MissingNeedleIncident]
+    overrides: list[PointOverride]
     plan_lines: list[PlannedPoint]
     legal: frozenset[str]
     now: dt.datetime
@@ -259,6 +267,7 @@ def session_page(*, session: TreatmentSession, now: dt.datetime | None = None) -
         needles=needles,
         events=list(SessionEvent.objects.filter(session=session).select_related("point")),
         incidents=incidents,
+        overrides=list(PointOverride.objects.filter(session=session).select_related("point")),
         plan_lines=plan_lines_of(session),
         legal=states.legal_actions(facts),
         now=now,

@@ -18,11 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from acuface.atlas.models import PlannedPoint, Point, TreatmentPlan
-from acuface.atlas.rules import WHOLE_FACE, needle_problem, plan_rules, retention_problem
+from acuface.atlas.rules import needle_problem, plan_rules, retention_problem
 from acuface.clients.models import Client
 from acuface.core.audit import audit_record, changes_between, snapshot
 from acuface.core.models import AuditEvent, Clinic, User
-from acuface.treatments import retention, selectors, states
+from acuface.treatments import restrictions, retention, selectors, states
 from acuface.treatments.models import (
     ASSESSMENT_REGIONS,
     FollowUp,
@@ -30,6 +30,7 @@ from acuface.treatments.models import (
     Needle,
     NeedleLot,
     NeedleProduct,
+    PointOverride,
     SessionEvent,
     SessionEventKind,
     TreatmentSession,
@@ -56,7 +57,7 @@ class StaleSession(SessionStateError):
 
 
 # Rows the caller's copy of a session usually has in hand already (the page fetched them).
-_SHARED_RELATIONS = ("client", "plan", "facial_lot", "practitioner")
+_SHARED_RELATIONS = ("client", "plan", "facial_lot", "body_lot", "practitioner")
 
 
 def _locked(session: TreatmentSession, version: int) -> TreatmentSession:
@@ -191,10 +192,9 @@ def session_check_in(
                 "checked_in_at": now,
                 "practitioner": locked.practitioner or actor,
                 "defer_override_reason": override if ready.has_defer else "",
-                "restrictions": {
-                    "forbidden_points": sorted(ready.forbidden_points),
-                    "deferred_regions": sorted(ready.deferred_regions),
-                },
+                # A defer override lets the session go ahead; it opens no restriction: each
+                # point screening forbids still needs its own reason at the tap.
+                "restrictions": restrictions.restrictions_as_json(ready.restrictions),
             },
         )
 
@@ -265,22 +265,32 @@ def _lot_problem(lot: NeedleLot, clinic: Clinic, on: dt.date) -> str | None:
     return None
 
 
-def session_lot_choose(
-    *, actor: User, session: TreatmentSession, version: int, lot: NeedleLot
+def session_lots_choose(
+    *,
+    actor: User,
+    session: TreatmentSession,
+    version: int,
+    facial_lot: NeedleLot | None = None,
+    body_lot: NeedleLot | None = None,
 ) -> TreatmentSession:
-    """Choose the lot this session's needles come from (remembered for every tap)."""
+    """Choose the lots the session's needles come from: one for facial points, one for body
+    points (a lot not given stays as it was). Each tap takes from its point's kind of lot."""
+    if facial_lot is None and body_lot is None:
+        raise ValidationError({"facial_lot": "Choose a facial or a body needle lot."})
     with transaction.atomic():
         locked = _locked(session, version)
         after = states.next_state(states.CHOOSE_LOT, selectors.session_facts(session=locked))
-        problem = _lot_problem(lot, locked.client.clinic, _today(locked, timezone.now()))
-        if problem:
-            raise ValidationError({"lot": problem})
+        today = _today(locked, timezone.now())
+        fields: dict[str, Any] = {}
+        for name, lot in (("facial_lot", facial_lot), ("body_lot", body_lot)):
+            if lot is None:
+                continue
+            problem = _lot_problem(lot, locked.client.clinic, today)
+            if problem:
+                raise ValidationError({name: problem})
+            fields[name] = lot
         return _save(
-            actor=actor,
-            session=locked,
-            action=states.CHOOSE_LOT,
-            after=after,
-            fields={"facial_lot": lot},
+            actor=actor, session=locked, action=states.CHOOSE_LOT, after=after, fields=fields
         )
 
 
@@ -295,12 +305,49 @@ def _point(code: str, side: str) -> Point:
     return point
 
 
-def _restrictions(locked: TreatmentSession) -> tuple[frozenset[str], frozenset[str]]:
-    """(forbidden point codes, deferred regions) from screening, as frozen at check-in."""
-    found = locked.restrictions or {}
-    return (
-        frozenset(found.get("forbidden_points", ())),
-        frozenset(found.get("deferred_regions", ())),
+def _lot_for(locked: TreatmentSession, point: Point, lot: NeedleLot | None) -> NeedleLot:
+    """The lot this needle comes from: the one given, else the session's lot of its kind."""
+    chosen = lot or (locked.facial_lot if point.is_facial else locked.body_lot)
+    if chosen is None:
+        kind = "facial" if point.is_facial else "body"
+        raise ValidationError({"lot": f"Choose the {kind} needle lot first ({point.code})."})
+    # Not locked: every tablet takes from the same lot, so its row is locked only by the
+    # guarded decrement at the end, for the moment before commit. The page's copy of the
+    # lot (read with its product this request) is fresh enough for the other checks.
+    if not NeedleLot._meta.get_field("product").is_cached(chosen):
+        chosen = NeedleLot.objects.select_related("product").get(pk=chosen.pk)
+    return chosen
+
+
+def _point_override(
+    *, actor: User, locked: TreatmentSession, point: Point, side: str, reason: str
+) -> PointOverride | None:
+    """The override that opens this point, made now from `reason` when it has none yet; None
+    when screening allows the point. Without an override or a reason, the tap is refused."""
+    restriction = restrictions.point_restriction(locked, point, side)
+    if not restriction:
+        return None
+    found = PointOverride.objects.filter(session=locked, point=point, side=side).first()
+    if found is not None:
+        return found
+    if not reason:
+        side_label = Needle.Side(side).label
+        raise ValidationError(
+            {
+                "override_reason": ValidationError(
+                    f"{point.code} ({side_label}) is not allowed today. {restriction}. To needle "
+                    "it anyway, write your reason for this point.",
+                    code="forbidden",
+                )
+            }
+        )
+    return PointOverride.objects.create(
+        session=locked,
+        point=point,
+        side=side,
+        restriction=restriction[:REASON_MAX],
+        reason=reason,
+        recorded_by=actor,
     )
 
 
@@ -312,43 +359,41 @@ def needle_insert(
     code: str,
     side: str,
     lot: NeedleLot | None = None,
+    override_reason: str = "",
+    add_to_plan: bool = False,
 ) -> Needle:
-    """Record one needle going in at a point: from a usable lot, at a point screening allows."""
+    """Record one needle going in at a point: from the lot of the point's kind, at a point
+    screening allows (or that this point's own written override opens), in the plan or added
+    to it with the practitioner's confirmation."""
     point = _point(code, side)
+    override_text = _reason(override_reason, "override_reason", required=False, what="")
     with transaction.atomic():
         locked = _locked(session, version)
         facts = selectors.session_facts(session=locked)
         after = states.next_state(states.INSERT_NEEDLE, facts)
         now = timezone.now()
-        today = _today(locked, now)
-        chosen = lot or locked.facial_lot
-        if chosen is None:
-            raise ValidationError({"lot": "Choose the needle lot first."})
-        # Not locked: every tablet takes from the same lot, so its row is locked only by the
-        # guarded decrement at the end, for the moment before commit. The page's copy of the
-        # lot (read with its product this request) is fresh enough for the other checks.
-        if not NeedleLot._meta.get_field("product").is_cached(chosen):
-            chosen = NeedleLot.objects.select_related("product").get(pk=chosen.pk)
-        problem = _lot_problem(chosen, locked.client.clinic, today)
+        chosen = _lot_for(locked, point, lot)
+        problem = _lot_problem(chosen, locked.client.clinic, _today(locked, now))
         if problem:
             raise ValidationError({"lot": problem})
-        forbidden, deferred = _restrictions(locked)
-        if point.code in forbidden:
-            raise ValidationError(
-                {"code": f"Screening forbids {point.code} for this client today."}
-            )
-        # A defer the practitioner overrode at check-in (with a reason) no longer blocks regions.
-        region = point.region_for(side)
-        whole_face = WHOLE_FACE in deferred and point.is_facial
-        if not locked.defer_override_reason and (region in deferred or whole_face):
-            raise ValidationError(
-                {"code": f"Screening defers needling this region ({point.region}) today."}
-            )
+        existing = PointOverride.objects.filter(session=locked, point=point, side=side).exists()
+        override = _point_override(
+            actor=actor, locked=locked, point=point, side=side, reason=override_text
+        )
         line = (
             PlannedPoint.objects.filter(plan_id=locked.plan_id, point=point, side=side).first()
             if locked.plan_id
             else None
         )
+        in_plan = line is not None and not line.is_excluded
+        if locked.plan_id and not in_plan and override is None and not add_to_plan:
+            raise ValidationError(
+                {
+                    "add_to_plan": ValidationError(
+                        f"{point.code} is not in today's plan: add it?", code="unplanned"
+                    )
+                }
+            )
         gauge_problem = needle_problem(
             is_facial=point.is_facial,
             gauge_mm=Decimal(chosen.product.gauge_mm),
@@ -367,20 +412,26 @@ def needle_insert(
             lot=chosen,
             inserted_at=now,
             inserted_by=actor,
+            is_added_at_couch=bool(locked.plan_id) and not in_plan,
         )
         fields: dict[str, Any] = {}
         if locked.needling_started_at is None:
             fields["needling_started_at"] = now
+        extra: dict[str, Any] = {
+            "needle_in": [None, f"{point.code} {side} lot {chosen.lot_number}"],
+            "needle_count_in": [facts.needle_count_in, facts.needle_count_in + 1],
+        }
+        if override is not None and not existing:
+            extra["point_override"] = [None, f"{point.code} {side}: {override.reason}"]
+        if needle.is_added_at_couch:
+            extra["added_at_couch"] = [None, f"{point.code} {side}"]
         _save(
             actor=actor,
             session=locked,
             action=states.INSERT_NEEDLE,
             after=after,
             fields=fields,
-            extra_changes={
-                "needle_in": [None, f"{point.code} {side} lot {chosen.lot_number}"],
-                "needle_count_in": [facts.needle_count_in, facts.needle_count_in + 1],
-            },
+            extra_changes=extra,
         )
         taken = NeedleLot.objects.filter(pk=chosen.pk, quantity_left__gt=0).update(
             quantity_left=F("quantity_left") - 1

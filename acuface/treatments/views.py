@@ -18,7 +18,7 @@ from acuface.atlas.selectors import plans_for_client
 from acuface.clients.models import Client
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
-from acuface.treatments import aftercare, selectors, services, states
+from acuface.treatments import aftercare, restrictions, selectors, services, states
 from acuface.treatments.actions import PAGE_ACTIONS, Done
 from acuface.treatments.forms import NeedleLotForm, NeedleProductForm, SessionForm
 from acuface.treatments.models import (
@@ -40,12 +40,17 @@ CHART_FIELDS = (
     "chart_x",
     "chart_y",
     "order",
+    "region",
 )
+# The questions a refused tap asks, by the form field its refusal names.
+TAP_PROMPTS = ("override_reason", "add_to_plan")
 
 
 def _session(request: HttpRequest, session_id: int) -> TreatmentSession:
     # The plan is left out: a tap never needs it, and the page reads it only when there is one.
-    sessions = TreatmentSession.objects.select_related("client__clinic", "facial_lot__product")
+    sessions = TreatmentSession.objects.select_related(
+        "client__clinic", "facial_lot__product", "body_lot__product"
+    )
     return get_for_user(staff_user(request), sessions, access=Access.CLINICAL, pk=session_id)
 
 
@@ -59,11 +64,16 @@ def page_context(
     notice: str = "",
     error: str = "",
     failed: tuple[str, django_forms.Form] | None = None,
+    prompt: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The state panel's context: the page data, one form per action, the face chart."""
     page = selectors.session_page(session=session)
     clinic = session.client.clinic
-    initial = {"version": session.version, "lot": session.facial_lot_id}
+    initial = {
+        "version": session.version,
+        "facial_lot": session.facial_lot_id,
+        "body_lot": session.body_lot_id,
+    }
     action_forms: dict[str, django_forms.Form] = {
         name.replace("-", "_"): spec.form(initial=initial, clinic=clinic, auto_id=f"id_{name}_%s")
         for name, spec in PAGE_ACTIONS.items()
@@ -72,7 +82,11 @@ def page_context(
     if failed is not None:
         name, form = failed
         action_forms[name.replace("-", "_")] = form
-    chart_states, titles = selectors.chart_states(page.plan_lines, page.needles)
+    points = list(Point.objects.only(*CHART_FIELDS))
+    forbidden = restrictions.forbidden_on_chart(
+        session, points, ((o.point.code, o.side) for o in page.overrides)
+    )
+    chart_states, titles = selectors.chart_states(page.plan_lines, page.needles, forbidden)
     chart_args: dict[str, Any] = {
         "states": chart_states,
         "titles": titles,
@@ -81,7 +95,6 @@ def page_context(
         "tap_target": "#session-state",
         "version": session.version,
     }
-    points = list(Point.objects.only(*CHART_FIELDS))
     return {
         "s": session,
         "page": page,
@@ -89,6 +102,7 @@ def page_context(
         "forms": action_forms,
         "notice": notice,
         "error": error,
+        "prompt": prompt,
         "chart": render_face_chart(points=points, **chart_args),
         "body_points": render_body_points(points=points, **chart_args),
         "tapping": chart_args["interactive"] and session.state in states.TAPPING_IN,
@@ -146,7 +160,24 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
         return _answer(request, done.session, action, form, notice=done.notice, error=error)
     # Refused: read the session again, as another device may have just changed it.
     fresh = _session(request, session_id)
-    return _answer(request, fresh, action, form, notice="", error=error)
+    prompt = _tap_prompt(form) if action == "tap" else None
+    return _answer(request, fresh, action, form, notice="", error=error, prompt=prompt)
+
+
+def _tap_prompt(form: SessionForm) -> dict[str, str] | None:
+    """The question a refused tap asks: add a point outside the plan, or give this point's
+    reason to needle it although screening forbids it."""
+    for field in TAP_PROMPTS:
+        if field in form.errors and form.is_bound and "code" in form.cleaned_data:
+            side = form.cleaned_data["side"]
+            return {
+                "kind": field,
+                "code": form.cleaned_data["code"].strip().upper(),
+                "side": side,
+                "side_label": Needle.Side(side).label,
+                "message": " ".join(str(e) for e in form.errors[field]),
+            }
+    return None
 
 
 def tap_context(
@@ -200,6 +231,7 @@ def _answer(
     *,
     notice: str,
     error: str,
+    prompt: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The current state; a failed form comes back with what was typed and the new version."""
     failed = None
@@ -214,10 +246,10 @@ def _answer(
                     rebound.add_error(None if field == "__all__" else field, message)
         failed = (action, rebound)
     if request.htmx:  # type: ignore[attr-defined]
-        context = page_context(fresh, notice=notice, error=error, failed=failed)
+        context = page_context(fresh, notice=notice, error=error, failed=failed, prompt=prompt)
         return render(request, "treatments/session_state.html", context)
     if error:
-        context = page_context(fresh, error=error, failed=failed)
+        context = page_context(fresh, error=error, failed=failed, prompt=prompt)
         return render(request, "treatments/session_detail.html", context)
     messages.success(request, notice)
     return redirect("treatments:session-detail", session_id=fresh.pk)

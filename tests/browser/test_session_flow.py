@@ -49,8 +49,9 @@ def test_a_whole_session_at_the_couch(page: Page, log_in, practitioner_a: User, 
     expect(state).to_have_text("Skin assessed")
     page.click("button:has-text('Skin cleansed')")
     expect(state).to_have_text("Cleansed")
-    page.select_option("#id_lot_lot", str(lot.pk))
-    page.click("button:has-text('Use this lot')")
+    page.select_option("#id_lot_facial_lot", str(lot.pk))
+    page.select_option("#id_lot_body_lot", str(lot.pk))
+    page.click("button:has-text('Use these lots')")
     expect(page.locator("[data-notice]")).to_contain_text("SJ-2611")
 
     for number, (code, side) in enumerate(POINTS, start=1):

@@ -71,7 +71,9 @@ def complete(session: TreatmentSession, *, actor: User, grades: dict[str, int]) 
         region_grades=grades,
     )
     treatment_services.session_cleanse(actor=actor, session=session, version=v())
-    treatment_services.session_lot_choose(actor=actor, session=session, version=v(), lot=lot)
+    treatment_services.session_lots_choose(
+        actor=actor, session=session, version=v(), facial_lot=lot, body_lot=lot
+    )
     for code, side in (("ST2", "right"), ("ST2", "left")):
         treatment_services.needle_insert(
             actor=actor, session=session, version=v(), code=code, side=side

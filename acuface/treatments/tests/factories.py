@@ -127,7 +127,9 @@ def session_in(
             services.session_cleanse(actor=actor, session=s, version=v())
         elif step == states.NEEDLING:
             assert lot is not None
-            services.session_lot_choose(actor=actor, session=s, version=v(), lot=lot)
+            services.session_lots_choose(
+                actor=actor, session=s, version=v(), facial_lot=lot, body_lot=lot
+            )
             for code, side in points:
                 services.needle_insert(actor=actor, session=s, version=v(), code=code, side=side)
         elif step == states.RETENTION:

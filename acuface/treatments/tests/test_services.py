@@ -78,7 +78,8 @@ def test_a_defer_flag_blocks_unless_the_practitioner_gives_a_reason(clinic_a, pr
         defer_override_reason="Only a mild cold, client insists; recorded",
     )
     assert done.defer_override_reason.startswith("Only a mild cold")
-    assert done.restrictions["deferred_regions"] == ["whole_face"]
+    assert list(done.restrictions["deferred_regions"]) == ["whole_face"]
+    assert "illness today" in done.restrictions["deferred_regions"]["whole_face"]
 
 
 def test_unacknowledged_flags_block_check_in(clinic_a, practitioner_a):
@@ -130,8 +131,12 @@ def test_an_expired_lot_cannot_be_chosen_or_used(clinic_a, practitioner_a, ready
     old = needle_lot(clinic=clinic_a, lot_number="OLD-1", expires_on=dt.date(2020, 1, 1))
     session = session_in(states.CLEANSED, actor=practitioner_a, client=ready)
     with pytest.raises(ValidationError, match="expired"):
-        services.session_lot_choose(
-            actor=practitioner_a, session=session, version=session.version, lot=old
+        services.session_lots_choose(
+            actor=practitioner_a,
+            session=session,
+            version=session.version,
+            facial_lot=old,
+            body_lot=old,
         )
     with pytest.raises(ValidationError, match="expired"):
         services.needle_insert(
@@ -163,8 +168,12 @@ def test_another_clinics_lot_is_refused(clinic_b, practitioner_a, ready):
     theirs = needle_lot(clinic=clinic_b, lot_number="B-1")
     session = session_in(states.CLEANSED, actor=practitioner_a, client=ready)
     with pytest.raises(ValidationError, match="not one of this clinic"):
-        services.session_lot_choose(
-            actor=practitioner_a, session=session, version=session.version, lot=theirs
+        services.session_lots_choose(
+            actor=practitioner_a,
+            session=session,
+            version=session.version,
+            facial_lot=theirs,
+            body_lot=theirs,
         )
 
 
@@ -174,7 +183,7 @@ def test_a_point_screening_forbids_is_refused(clinic_a, practitioner_a, lot):
     )
     acknowledge_flags(client=client, actor=practitioner_a)
     session = session_in(states.NEEDLING, actor=practitioner_a, client=client, lot=lot)
-    with pytest.raises(ValidationError, match="forbids ST1"):
+    with pytest.raises(ValidationError, match=r"ST1 .client.s left. is not allowed today"):
         services.needle_insert(
             actor=practitioner_a, session=session, version=session.version, code="ST1", side="left"
         )
@@ -184,7 +193,9 @@ def test_a_thick_needle_at_a_facial_point_is_refused(clinic_a, practitioner_a, r
     body = needle_lot(clinic=clinic_a, lot_number="BODY", gauge_mm="0.25", length_mm="40")
     session = session_in(states.CLEANSED, actor=practitioner_a, client=ready)
     v = session.version
-    services.session_lot_choose(actor=practitioner_a, session=session, version=v, lot=body)
+    services.session_lots_choose(
+        actor=practitioner_a, session=session, version=v, facial_lot=body, body_lot=body
+    )
     with pytest.raises(ValidationError, match="facial needle"):
         services.needle_insert(
             actor=practitioner_a, session=session, version=v + 1, code="ST2", side="right"

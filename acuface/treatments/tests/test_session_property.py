@@ -108,8 +108,8 @@ def make_machine(clinic: Clinic, actor: User, base: dt.datetime) -> type[RuleBas
                 states.SKIN_ASSESSED: lambda v: services.session_cleanse(
                     actor=actor, session=s, version=v
                 ),
-                states.CLEANSED: lambda v: services.session_lot_choose(
-                    actor=actor, session=s, version=v, lot=good
+                states.CLEANSED: lambda v: services.session_lots_choose(
+                    actor=actor, session=s, version=v, facial_lot=good, body_lot=good
                 ),
                 states.RETENTION: lambda v: services.retention_extend(
                     actor=actor, session=s, version=v, minutes=1
@@ -186,8 +186,8 @@ def make_machine(clinic: Clinic, actor: User, base: dt.datetime) -> type[RuleBas
         @rule(lot=hs.sampled_from(lots))
         def choose_lot(self, lot: NeedleLot) -> None:
             self.attempt(
-                lambda v: services.session_lot_choose(
-                    actor=actor, session=self.session, version=v, lot=lot
+                lambda v: services.session_lots_choose(
+                    actor=actor, session=self.session, version=v, facial_lot=lot, body_lot=lot
                 )
             )
 

@@ -30,8 +30,12 @@ def test_the_last_needle_of_a_lot_goes_to_one_tablet(clinic_a, practitioner_a: U
         client = ready_client(clinic=clinic_a, actor=practitioner_a)
         acknowledge_flags(client=client, actor=practitioner_a)
         session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
-        services.session_lot_choose(
-            actor=practitioner_a, session=session, version=session.version, lot=lot
+        services.session_lots_choose(
+            actor=practitioner_a,
+            session=session,
+            version=session.version,
+            facial_lot=lot,
+            body_lot=lot,
         )
         sessions.append(fresh(session))
     NeedleLot.objects.filter(pk=lot.pk).update(quantity_left=1)

@@ -51,7 +51,7 @@ def test_a_whole_session_through_the_page(clinic_a, practitioner_a, lot):
         ("check-in", {}),
         ("assess", {"fitzpatrick": "III", "glogau": "II", "grade_forehead": "2", "notes": "dry"}),
         ("cleanse", {}),
-        ("lot", {"lot": lot.pk}),
+        ("lot", {"facial_lot": lot.pk, "body_lot": lot.pk}),
         ("tap", {"code": "ST2", "side": "right"}),
         ("tap", {"code": "ST2", "side": "left"}),
         ("tap", {"code": "EX-HN3", "side": "midline"}),
@@ -169,7 +169,7 @@ def test_bad_taps_get_a_clear_message(clinic_a, practitioner_a, lot, data, words
 def test_bad_lot_ids_get_a_clear_message(clinic_a, practitioner_a, lot, lot_value):
     client = ready_client(clinic=clinic_a, actor=practitioner_a)
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
-    answer = act(login(practitioner_a), session, "lot", lot=lot_value)
+    answer = act(login(practitioner_a), session, "lot", facial_lot=lot_value)
     assert answer.status_code == 200
     assert fresh(session).facial_lot_id is None
     assert b"data-error" in answer.content
@@ -179,7 +179,7 @@ def test_another_clinics_lot_id_is_not_accepted(clinic_a, clinic_b, practitioner
     theirs = needle_lot(clinic=clinic_b, lot_number="B-LOT")
     client = ready_client(clinic=clinic_a, actor=practitioner_a)
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
-    body = act(login(practitioner_a), session, "lot", lot=theirs.pk).content.decode()
+    body = act(login(practitioner_a), session, "lot", body_lot=theirs.pk).content.decode()
     assert "not in this clinic" in body and "B-LOT" not in body
 
 
@@ -332,7 +332,7 @@ def test_a_tap_that_keeps_the_steps_answers_with_only_what_changed(clinic_a, pra
     client = ready_client(clinic=clinic_a, actor=practitioner_a)
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
     http = login(practitioner_a)
-    act(http, session, "lot", lot=lot.pk)
+    act(http, session, "lot", facial_lot=lot.pk, body_lot=lot.pk)
 
     first = act(http, session, "tap", code="ST2", side="right")  # cleansed → needling
     assert "HX-Reswap" not in first
@@ -434,7 +434,7 @@ def test_every_short_answer_matches_the_whole_panel(clinic_a, practitioner_a, lo
     client = ready_client(clinic=clinic_a, actor=practitioner_a)
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
     http = login(practitioner_a)
-    act(http, session, "lot", lot=lot.pk)
+    act(http, session, "lot", facial_lot=lot.pk, body_lot=lot.pk)
     points = [("ST2", "right"), ("ST2", "left"), ("EX-HN3", "midline"), ("LI4", "left")]
     taps = [("tap", code, side, "") for code, side in points]
     taps += [("take-out", "ST2", "left", ""), ("tap", "ST2", "left", "")]  # a flinch, then again
