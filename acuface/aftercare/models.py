@@ -79,6 +79,30 @@ class CheckIn(models.Model):
         return self.answered_at is not None
 
 
+class ProblemReport(models.Model):
+    """A problem the client reports from the aftercare sheet's link, at any time after issue.
+
+    It asks what a check-in asks (not the makeup question) and goes through the same rules;
+    the scheduled check-ins still come at their times.
+    """
+
+    CLINIC_PATH = "session__client__clinic"
+
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="problem_reports"
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+    answers = models.JSONField(default=dict)
+    photo = models.ImageField(upload_to="aftercare/reports/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ("-reported_at", "-id")
+        indexes = [models.Index(fields=["session", "reported_at"], name="problem_report_session")]
+
+    def __str__(self) -> str:
+        return f"Problem reported by the client (session {self.session_id})"
+
+
 class Grade(models.TextChoices):
     MILD = rules.MILD, "mild (advice only)"
     MODERATE = rules.MODERATE, "moderate (needs care beyond advice)"
@@ -95,6 +119,13 @@ class AdverseEvent(models.Model):
     )
     checkin = models.ForeignKey(
         CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="adverse_events"
+    )
+    report = models.ForeignKey(
+        ProblemReport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adverse_events",
     )
     session_event = models.OneToOneField(
         SessionEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="adverse_event"
