@@ -94,7 +94,30 @@ def _past_session(
     return session
 
 
+# Today's visit on the calendar: a client of the treatments demo comes back this afternoon.
+TODAY_VISIT = (("Zoë", "O'Brien"), dt.time(15, 0))
+
+
+def _today_visit(demo: DemoClinic, today: dt.date) -> None:
+    (first, last), at = TODAY_VISIT
+    client = Client.objects.filter(clinic=demo.clinic, first_name=first, last_name=last).first()
+    if client is None or Booking.objects.filter(client=client, starts_at__date=today).exists():
+        return
+    starts_at = dt.datetime.combine(today, at, demo.clinic.zone)
+    # Booked this morning: the demo shows it on today's calendar even when loaded later.
+    morning = dt.datetime.combine(today, dt.time(7, 0), demo.clinic.zone)
+    with contextlib.suppress(ValidationError):  # the clinic is closed today: no visit
+        services.visit_book(
+            actor=demo.staff["front_desk"],
+            client=client,
+            practitioner=demo.staff["practitioner"],
+            starts_at=starts_at,
+            now=min(morning, timezone.now()),
+        )
+
+
 def load(demo: DemoClinic) -> None:
+    _today_visit(demo, timezone.localdate(timezone.now(), demo.clinic.zone))
     first, last = DEMO_CLIENT
     client = Client.objects.filter(clinic=demo.clinic, first_name=first, last_name=last).first()
     plan = TreatmentPlan.objects.filter(client=client).order_by("planned_on", "id").first()

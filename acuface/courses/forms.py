@@ -82,7 +82,11 @@ class CourseForm(SlotForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(
+        max_length=200,
+        label="Why is the visit cancelled?",
+        help_text="For example: the client called to cancel; the practitioner is ill.",
+    )
 
 
 class OutcomeForm(forms.ModelForm[OutcomeResponse]):

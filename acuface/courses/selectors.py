@@ -12,7 +12,14 @@ from acuface.atlas.models import TreatmentPlan
 from acuface.clients.models import Client
 from acuface.core.models import Clinic, User
 from acuface.courses import rules
-from acuface.courses.models import Booking, BookingStatus, Course, OpeningHours, OutcomeResponse
+from acuface.courses.models import (
+    Booking,
+    BookingStatus,
+    Course,
+    CourseStatus,
+    OpeningHours,
+    OutcomeResponse,
+)
 from acuface.treatments import states as treatment_states
 
 
@@ -41,6 +48,15 @@ def plan_to_start_from(*, client: Client) -> TreatmentPlan | None:
 
 def courses_of_client(*, client: Client) -> QuerySet[Course]:
     return Course.objects.filter(client=client).select_related("practitioner", "plan")
+
+
+def running_course(*, client: Client) -> Course | None:
+    """The client's active course (the newest, should there be several)."""
+    return (
+        Course.objects.filter(client=client, status=CourseStatus.ACTIVE)
+        .order_by("-starts_on", "-id")
+        .first()
+    )
 
 
 def course_bookings(*, course: Course) -> list[Booking]:

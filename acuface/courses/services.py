@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from acuface.atlas.models import TreatmentPlan
+from acuface.atlas.selectors import plans_for_client
 from acuface.clients.models import Client
 from acuface.clients.selectors import client_has_consent
 from acuface.core.audit import audit_record
@@ -113,9 +114,11 @@ def booking_create(
     course: Course | None = None,
     number: int | None = None,
     is_maintenance: bool = False,
+    plan: TreatmentPlan | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Book a practitioner's time for a client and schedule the treatment session with it."""
+    """Book a practitioner's time for a client and schedule the treatment session with it
+    (from the course's plan, or from `plan` for a visit outside a course)."""
     now = now or timezone.now()
     clinic = client.clinic
     if client.is_archived:
@@ -135,8 +138,9 @@ def booking_create(
                 actor=actor,
                 client=client,
                 scheduled_at=starts_at,
-                plan=course.plan if course else None,
+                plan=course.plan if course else plan,
                 practitioner=practitioner,
+                for_booking=True,
             )
             booking = Booking(
                 clinic=clinic,
@@ -221,6 +225,7 @@ def booking_reschedule(
                 scheduled_at=starts_at,
                 plan=locked.course.plan if locked.course else None,
                 practitioner=practitioner,
+                for_booking=True,
             )
             locked.starts_at, locked.ends_at = starts_at, ends_at
             locked.sequence += 1
@@ -444,6 +449,31 @@ def course_book_next(
         course=course,
         number=number,
         is_maintenance=number is None,
+        now=now,
+    )
+
+
+def visit_book(
+    *,
+    actor: User,
+    client: Client,
+    practitioner: User,
+    starts_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a client's next visit on the calendar: the next session of their running course,
+    or a single visit when they have none (from their newest plan)."""
+    course = selectors.running_course(client=client)
+    if course is not None:
+        return course_book_next(
+            actor=actor, course=course, starts_at=starts_at, practitioner=practitioner, now=now
+        )
+    return booking_create(
+        actor=actor,
+        client=client,
+        practitioner=practitioner,
+        starts_at=starts_at,
+        plan=plans_for_client(client=client).first(),
         now=now,
     )
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("clients/<int:client_id>/new/", views.course_create, name="course-create"),
     path("<int:course_id>/", views.course_detail, name="course-detail"),
     path("<int:course_id>/book/", views.booking_create, name="booking-create"),
+    path("clients/<int:client_id>/book/", views.visit_book, name="visit-book"),
     path("<int:course_id>/outcomes/<str:milestone>/", views.outcome_record, name="outcome-record"),
     path("<int:course_id>/summary/", views.course_summary, name="course-summary"),
     path("<int:course_id>/summary.pdf", views.course_summary_pdf, name="course-summary-pdf"),

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from acuface.clients.models import Client
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
@@ -111,6 +111,34 @@ def booking_create(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "courses/booking_form.html", context)
 
 
+@staff_view(Access.STAFF)
+def visit_book(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Book a client's next visit on the calendar (their course's next session, if any)."""
+    user = staff_user(request)
+    client = get_for_user(user, Client.objects.select_related("clinic"), pk=client_id)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    initial = {"practitioner": request.GET.get("practitioner"), "date": timezone.localdate()}
+    form = SlotForm(request.POST or None, clinic=client.clinic, initial=initial)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("starts_at"):
+        try:
+            booking = services.visit_book(
+                actor=user,
+                client=client,
+                practitioner=form.cleaned_data["practitioner"],
+                starts_at=form.cleaned_data["starts_at"],
+            )
+        except ValidationError as error:
+            _slot_error(form, error)
+        else:
+            when = selectors.local(booking.starts_at, booking.clinic)
+            messages.success(request, f"Booked {when:%a %d %b %H:%M} on the calendar.")
+            return redirect(back or reverse("courses:calendar") + f"?date={when:%Y-%m-%d}")
+    context = {"form": form, "client": client, "title": "Book a visit", "next": back}
+    return render(request, "courses/booking_form.html", context)
+
+
 def _after_booking(user: User, course: Course) -> str:
     if user.sees_clinical:
         return reverse("courses:course-detail", kwargs={"course_id": course.pk})
@@ -149,19 +177,22 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @staff_view(Access.STAFF)
-@require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Cancel a booking after a confirmation that names the visit, with the reason."""
     user = staff_user(request)
-    booking = get_for_user(user, Booking, pk=booking_id)
-    form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.booking_cancel(actor=user, booking=booking, reason=reason)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The booking is cancelled.")
-    return redirect("courses:calendar")
+    booking = get_for_user(user, Booking.objects.select_related("clinic", "client"), pk=booking_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(actor=user, booking=booking, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            local = selectors.local(booking.starts_at, booking.clinic)
+            messages.success(request, f"The visit of {booking.client} is cancelled.")
+            return redirect(reverse("courses:calendar") + f"?date={local:%Y-%m-%d}")
+    context = {"form": form, "booking": booking, "client": booking.client}
+    return render(request, "courses/booking_cancel.html", context)
 
 
 @staff_view(Access.STAFF)

@@ -155,9 +155,7 @@ def _incident(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) 
 
 
 def _aftercare(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
-    done = services.aftercare_issue(
-        actor=user, session=s, version=data["version"], next_session_at=data["next_session_at"]
-    )
+    done = services.aftercare_issue(actor=user, session=s, version=data["version"])
     return Done("Aftercare sheet issued.", done)
 
 
@@ -181,7 +179,7 @@ PAGE_ACTIONS: dict[str, PageAction] = {
         _step(services.session_moisturize, "Skin cleansed and moisturized."),
         states.MOISTURIZE,
     ),
-    "aftercare": PageAction(forms.AftercareForm, _aftercare, states.ISSUE_AFTERCARE),
+    "aftercare": PageAction(forms.SessionForm, _aftercare, states.ISSUE_AFTERCARE),
     "complete": PageAction(
         forms.SessionForm,
         _step(

@@ -157,7 +157,7 @@ def load(demo: DemoClinic) -> None:
     now = timezone.now()
     today = timezone.localdate(now, zone)
     lot = _stock(demo, today)
-    for index, ((first, last), count) in enumerate(PAST_SESSIONS.items()):
+    for (first, last), count in PAST_SESSIONS.items():
         client = Client.objects.filter(clinic=demo.clinic, first_name=first, last_name=last).first()
         plan = TreatmentPlan.objects.filter(client=client).first() if client else None
         if client is None or plan is None:
@@ -167,10 +167,3 @@ def load(demo: DemoClinic) -> None:
         for weeks in range(count, 0, -1):
             day = today - dt.timedelta(weeks=weeks)
             _past_session(client, plan, lot, demo, dt.datetime.combine(day, dt.time(10, 0), zone))
-        if index == 0:
-            services.session_schedule(
-                actor=demo.staff["practitioner"],
-                client=client,
-                scheduled_at=dt.datetime.combine(today, dt.time(15, 0), zone),
-                plan=plan,
-            )

@@ -153,15 +153,6 @@ class IncidentForm(SessionForm):
     )
 
 
-class AftercareForm(SessionForm):
-    next_session_at = forms.DateTimeField(
-        required=False,
-        label="Book the next session (optional)",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-
 class ReasonForm(SessionForm):
     reason = forms.CharField(
         max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"

@@ -207,6 +207,7 @@ class SessionPage:
     now: dt.datetime
     lots: list[NeedleLot]
     readiness: CheckInReadiness | None
+    next_visit: TreatmentSession | None = None  # asked before the aftercare sheet is issued
 
     @property
     def clock(self) -> RetentionClock | None:
@@ -273,6 +274,9 @@ def session_page(*, session: TreatmentSession, now: dt.datetime | None = None) -
         now=now,
         lots=list(usable_lots(clinic=clinic, on=today)) if wants_lots else [],
         readiness=readiness,
+        next_visit=next_session_of(session=session)
+        if session.state == states.MOISTURIZED
+        else None,
     )
 
 

@@ -125,6 +125,11 @@ def _today(session: TreatmentSession, now: dt.datetime) -> dt.date:
 # --- scheduling and check-in --------------------------------------------------------------------
 
 
+# A session may start now without a booking (the client is here); anything later is a visit,
+# and every visit is one booking on the calendar (courses.services.booking_create).
+WALK_IN_WINDOW = dt.timedelta(minutes=15)
+
+
 def session_schedule(
     *,
     actor: User,
@@ -132,8 +137,13 @@ def session_schedule(
     scheduled_at: dt.datetime,
     plan: TreatmentPlan | None = None,
     practitioner: User | None = None,
+    for_booking: bool = False,
 ) -> TreatmentSession:
-    """Book a session for a client, from one of their plans if given."""
+    """Make the session of a visit: for a booking (the calendar's), or one starting now."""
+    if not for_booking and scheduled_at > timezone.now() + WALK_IN_WINDOW:
+        raise ValidationError(
+            "A later visit is booked on the calendar, so that everyone sees it: book it there."
+        )
     if plan is not None and plan.client_id != client.pk:
         raise ValidationError({"plan": "That plan belongs to another client."})
     if client.is_archived:
@@ -722,7 +732,6 @@ def aftercare_issue(
     actor: User,
     session: TreatmentSession,
     version: int,
-    next_session_at: dt.datetime | None = None,
 ) -> TreatmentSession:
     """Issue the aftercare sheet (no makeup until needles out + 4 h); e-mail it when allowed.
 
@@ -738,18 +747,6 @@ def aftercare_issue(
             raise ValidationError(NO_CLINIC_PHONE_MESSAGE)
         now = timezone.now()
         assert locked.needles_out_at is not None
-        if next_session_at is not None:
-            if next_session_at <= now:
-                raise ValidationError(
-                    {"next_session_at": "The next session must be in the future."}
-                )
-            session_schedule(
-                actor=actor,
-                client=locked.client,
-                scheduled_at=next_session_at,
-                plan=locked.plan,
-                practitioner=locked.practitioner,
-            )
         notes = selectors.client_risk_notes(client=locked.client, on=_today(locked, now))
         saved = _save(
             actor=actor,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 import pytest
 import time_machine
@@ -159,9 +160,15 @@ def test_front_desk_cancels_and_moves(course: Course, as_front_desk_a: HttpClien
     assert moved.status_code == 302
     booking.refresh_from_db()
     assert booking.starts_at == dt.datetime(2026, 3, 3, 15, tzinfo=booking.clinic.zone)
-    as_front_desk_a.post(
-        reverse("courses:booking-cancel", args=[booking.pk]), {"reason": "x" * 5000}
-    )
+    url = reverse("courses:booking-cancel", args=[booking.pk])
+    confirm = as_front_desk_a.get(url).content.decode()
+    assert "Cancel the visit of" in confirm and escape(booking.client.full_name) in confirm
+    for hostile in ("", "   ", "x" * 5000):  # no reason, or an overlong one: asked again
+        kept = as_front_desk_a.post(url, {"reason": hostile})
+        assert kept.status_code == 200 and b"field-error" in kept.content
+        booking.refresh_from_db()
+        assert booking.status == "booked"
+    as_front_desk_a.post(url, {"reason": "Client called: she is ill"})
     booking.refresh_from_db()
     assert booking.status == "cancelled"
 

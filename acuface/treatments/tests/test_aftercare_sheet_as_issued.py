@@ -55,7 +55,10 @@ def moisturized(clinic: Clinic, actor: User) -> TreatmentSession:
         session = session_in(
             states.MOISTURIZED, actor=actor, client=client, lot=needle_lot(clinic=clinic)
         )
-        services.session_schedule(actor=actor, client=client, scheduled_at=NEXT_AT)
+        # The next visit, as the calendar's booking makes it (courses.booking_create).
+        services.session_schedule(
+            actor=actor, client=client, scheduled_at=NEXT_AT, for_booking=True
+        )
     return session
 
 
@@ -106,6 +109,7 @@ def change_everything_the_sheet_printed(
             actor=practitioner,
             client=session.client,
             scheduled_at=dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC),
+            for_booking=True,
         )
         core_services.clinic_contact_update(
             actor=owner,
@@ -259,6 +263,7 @@ def test_a_sheet_issued_earlier_gets_its_record_from_the_data_migration(
             actor=practitioner_a,
             client=issued.client,
             scheduled_at=dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC),
+            for_booking=True,
         )
 
     BACKFILL.sheets_for_earlier_issues(django_apps, None)
