@@ -80,8 +80,6 @@ def _signs(question: str, label: str) -> forms.MultipleChoiceField:
 class CheckInForm(forms.Form):
     """The client's check-in: every clinical question answered by the client, none pre-answered."""
 
-    asks_makeup = True
-
     pain = forms.TypedChoiceField(
         label="Pain or tenderness where the needles were: 0 is none, 10 the worst you can imagine",
         choices=[(str(n), str(n)) for n in rules.PAIN_SCALE],
@@ -178,6 +176,13 @@ class CheckInForm(forms.Form):
                 bruise_colour=data.get("bruise_colour", ""),
             )
         return answers
+
+
+class ProblemReportForm(CheckInForm):
+    """A problem reported from the sheet's link: the check-in's questions but the makeup one
+    (it may come before the 4 hours are up)."""
+
+    makeup_waited = None  # type: ignore[assignment]
 
 
 ANSWER_FIELDS = (

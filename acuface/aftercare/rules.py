@@ -83,6 +83,18 @@ def adverse_kind_for_session_event(session_event_kind: str) -> str | None:
     return mapped
 
 
+def stage_at(elapsed: dt.timedelta, schedule: Mapping[str, dt.timedelta]) -> str:
+    """The latest follow-up whose time has come `elapsed` after the needles came out.
+
+    "" before the first one. A problem reported between check-ins is judged as that check-in
+    would judge it (pain at hour 3 is expected; the same pain on day 3 is off course).
+    """
+    reached = [
+        kind for kind, after in sorted(schedule.items(), key=lambda kv: kv[1]) if elapsed >= after
+    ]
+    return reached[-1] if reached else ""
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """One adverse event read from a check-in's answers."""
@@ -108,9 +120,9 @@ def off_course_reason(
     pain_limit = rules["pain_escalate_from"].get(follow_up_kind)
     if kind == "pain" and pain is not None and pain_limit is not None and pain >= pain_limit:
         when = "24 hours" if follow_up_kind == DAY_1 else "7 days"
-        return f"Pain {pain}/10 at {when} (expected to settle within 24 hours)."
+        return f"Pain {pain}/10 at {when} or later (expected to settle within 24 hours)."
     if kind == "bruising" and follow_up_kind in rules["bruise_escalates_at"]:
-        return "Bruise still there at 7 days (expected to fade within 7 days)."
+        return "Bruise still there at 7 days or later (expected to fade within 7 days)."
     return ""
 
 

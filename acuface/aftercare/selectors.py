@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from acuface.aftercare import rules
-from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, SendState
+from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, ProblemReport, SendState
 from acuface.clients.models import Client
 from acuface.core.models import Clinic, User
 from acuface.treatments.models import FollowUp, Needle, TreatmentSession
@@ -64,10 +64,16 @@ def checkin_from_link(token: str, *, now: dt.datetime | None = None) -> LinkChec
 
 
 def checkin_link_for(follow_up: FollowUp) -> str:
-    """The absolute check-in link of a follow-up (for the aftercare sheet and its QR code)."""
-    from acuface.aftercare.services import checkin_ensure, checkin_link_url
+    """The absolute check-in link of a follow-up; CheckIn.DoesNotExist before it is scheduled.
 
-    return checkin_link_url(checkin_ensure(follow_up=follow_up))
+    A read: the check-in is made by the scheduling service (`followups_schedule`, the sweep).
+    """
+    from acuface.aftercare.services import checkin_link_url
+
+    checkin = CheckIn.objects.filter(follow_up=follow_up).first()
+    if checkin is None:
+        raise CheckIn.DoesNotExist(f"No check-in scheduled yet for {follow_up}.")
+    return checkin_link_url(checkin)
 
 
 def checkin_qr_svg(follow_up: FollowUp) -> SafeString:
@@ -108,49 +114,62 @@ def session_checkin_qr_svg(session: TreatmentSession) -> SafeString:
 
 @dataclasses.dataclass(frozen=True)
 class SessionLinkCheck:
+    """What the aftercare sheet's link opens now.
+
+    `checkin`: a scheduled check-in that is due and still open (the link goes straight to it).
+    Otherwise the page offers a problem report, and says when the next check-in comes if one
+    is still to come (`next_checkin_at`, never a time already past).
+    """
+
     checkin: CheckIn | None
-    problem: str  # "" (open checkin), "tampered", "not_yet", "used" or "expired"
-    opens_at: dt.datetime | None = None
+    problem: str  # "" or "tampered"
     session: TreatmentSession | None = None
+    next_checkin_at: dt.datetime | None = None
 
 
-def checkin_from_session_link(token: str, *, now: dt.datetime | None = None) -> SessionLinkCheck:
-    """The check-in the aftercare sheet's link should open now, or why there is none."""
-    now = now or timezone.now()
+def session_from_sheet_token(token: str) -> TreatmentSession | None:
+    """The session a sheet's link names, or None when the link was changed or made up."""
     if len(token) > 200:
-        return SessionLinkCheck(None, "tampered")
+        return None
     try:
         pk_text, stamp_text = signing.Signer(salt=SESSION_LINK_SALT).unsign(token).split(".", 1)
         pk, stamp = int(pk_text), int(stamp_text)
     except (signing.BadSignature, ValueError):
-        return SessionLinkCheck(None, "tampered")
-    session = (
-        TreatmentSession.objects.select_related("client__clinic").filter(pk=pk).first()
-        if 0 < pk < 2**63
-        else None
-    )
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    session = TreatmentSession.objects.select_related("client__clinic").filter(pk=pk).first()
     if session is None or session.needles_out_at is None:
-        return SessionLinkCheck(None, "tampered")
+        return None
     if int(session.needles_out_at.timestamp()) != stamp:
-        return SessionLinkCheck(None, "tampered")
-    follow_ups = list(session.follow_ups.select_related("checkin").order_by("due_at"))
-    due = [f for f in follow_ups if f.due_at <= now]
-    for follow_up in reversed(due):  # the newest due check-in not yet answered
-        from acuface.aftercare.services import checkin_ensure
+        return None
+    return session
 
-        checkin = checkin_ensure(follow_up=follow_up)
-        if checkin.answered_at is None and checkin.link_expires_at > now:
-            return SessionLinkCheck(checkin, "", session=session)
-    later = [f for f in follow_ups if f.due_at > now]
-    if later:
-        return SessionLinkCheck(None, "not_yet", later[0].due_at, session)
-    if not follow_ups:  # the session is not completed yet: the first opens 24 hours after
-        return SessionLinkCheck(
-            None, "not_yet", session.needles_out_at + dt.timedelta(days=1), session
-        )
-    if any(f.checkin.answered_at is None for f in follow_ups if hasattr(f, "checkin")):
-        return SessionLinkCheck(None, "expired", session=session)
-    return SessionLinkCheck(None, "used", session=session)
+
+def checkin_from_session_link(token: str, *, now: dt.datetime | None = None) -> SessionLinkCheck:
+    """The check-in the aftercare sheet's link should open now, or what else to say (a read)."""
+    now = now or timezone.now()
+    session = session_from_sheet_token(token)
+    if session is None:
+        return SessionLinkCheck(None, "tampered")
+    checkins = list(
+        CheckIn.objects.filter(follow_up__session=session)
+        .select_related("follow_up")
+        .order_by("-follow_up__due_at")
+    )
+    for checkin in checkins:  # the newest due check-in not yet answered
+        due = checkin.follow_up.due_at <= now
+        if due and checkin.answered_at is None and checkin.link_expires_at > now:
+            return SessionLinkCheck(checkin, "", session)
+    later = session.follow_ups.filter(due_at__gt=now).order_by("due_at").first()
+    return SessionLinkCheck(None, "", session, later.due_at if later else None)
+
+
+def problem_report_of(session: TreatmentSession, report_id: str | None) -> ProblemReport | None:
+    """One of the session's reports (for its thank-you page), or None."""
+    if not report_id or not report_id.isdigit() or len(report_id) > 18:
+        return None
+    return ProblemReport.objects.filter(session=session, pk=int(report_id)).first()
 
 
 # --- the dashboard and the call list ------------------------------------------------------------
@@ -254,18 +273,26 @@ def client_aftercare(*, client: Client) -> dict[str, Any]:
         .select_related("escalation")
         .order_by("-onset_at", "-id")[:20]
     )
+    reports = ProblemReport.objects.filter(session__client=client).order_by("-reported_at", "-id")[
+        :12
+    ]
     # The sessions an event can still be recorded for: the latest ones whose needles went in.
     sessions = TreatmentSession.objects.filter(
         client=client, needling_started_at__isnull=False
     ).order_by("-needling_started_at", "-id")[:3]
-    return {"follow_ups": list(follow_ups), "events": list(events), "sessions": list(sessions)}
+    return {
+        "follow_ups": list(follow_ups),
+        "events": list(events),
+        "sessions": list(sessions),
+        "reports": list(reports),
+    }
 
 
-def answers_display(checkin: CheckIn) -> list[tuple[str, str]]:
-    """The client's answers as (question, answer) lines in the clinic's words."""
+def answers_display(answered: CheckIn | ProblemReport) -> list[tuple[str, str]]:
+    """The client's answers (a check-in's or a report's) as (question, answer) lines."""
     from acuface.aftercare.forms import answers_lines
 
-    return answers_lines(checkin.answers)
+    return answers_lines(answered.answers)
 
 
 # --- the safety report --------------------------------------------------------------------------

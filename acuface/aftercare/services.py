@@ -17,10 +17,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from acuface.aftercare import rules
-from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, SendState
+from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, ProblemReport, SendState
 from acuface.clients.selectors import client_has_consent
 from acuface.core.audit import audit_record
 from acuface.core.models import AuditEvent, User
+from acuface.treatments import retention
 from acuface.treatments.models import (
     FollowUp,
     MissingNeedleIncident,
@@ -31,6 +32,7 @@ from acuface.treatments.models import (
 log = logging.getLogger(__name__)
 
 CLIENT_LINK = "client (check-in link)"
+SHEET_LINK = "client (aftercare sheet link)"
 SYSTEM_SENDER = "system (check-in e-mail)"
 # Kinds the client's form asks about: an open event of these kinds not reported again is over.
 ASKED_KINDS = (
@@ -306,35 +308,126 @@ def checkin_answer(
             client=session.client,
             changes={"answers": [None, locked.answers]},
         )
-        earlier = (
-            CheckIn.objects.filter(follow_up__session=session, answered_at__isnull=False)
-            .exclude(pk=locked.pk)
-            .order_by("-answered_at")
-            .values_list("answers", flat=True)
-            .first()
-        )
-        findings = rules.findings_from_answers(
-            answers,
+        _answers_apply(
+            session=session,
+            answers=answers,
             follow_up_kind=locked.follow_up.kind,
-            earlier_pain=rules.pain_of(earlier) if isinstance(earlier, dict) else None,
+            earlier_pain=_earlier_pain(session=session, checkin=locked),
+            now=now,
+            checkin=locked,
         )
-        for finding in findings:
-            _event_from_finding(checkin=locked, finding=finding, now=now)
-        absent = rules.kinds_said_absent(answers) - {f.kind for f in findings}
-        _events_resolve_said_absent(session=session, absent=absent, now=now)
     return locked
 
 
-def _event_from_finding(
-    *, checkin: CheckIn, finding: rules.Finding, now: dt.datetime
-) -> AdverseEvent:
-    session = checkin.follow_up.session
-    earlier = (
-        AdverseEvent.objects.filter(session=session, kind=finding.kind, resolved_at__isnull=True)
-        .exclude(checkin=checkin)
-        .order_by("onset_at", "id")
-        .first()
+def problem_report_submit(
+    *,
+    session: TreatmentSession,
+    answers: Mapping[str, Any],
+    photo: File[bytes] | None = None,
+    now: dt.datetime | None = None,
+) -> ProblemReport:
+    """Record a problem the client reports from the sheet's link; the same rules as a check-in."""
+    now = now or timezone.now()
+    problems = rules.unanswered(answers, asks_makeup=False)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        # One answer at a time per session, so two reports sent together make one bruise event.
+        locked = (
+            TreatmentSession.objects.select_for_update(of=("self",))
+            .select_related("client__clinic", "practitioner")
+            .get(pk=session.pk)
+        )
+        out = locked.needles_out_at
+        if out is None:
+            raise ValidationError("A problem can be reported once the needles are out.")
+        earlier_pain = _earlier_pain(session=locked)
+        report = ProblemReport(session=locked, reported_at=now, answers=dict(answers))
+        if photo is not None:
+            report.photo = photo
+        report.save()
+        audit_record(
+            clinic=locked.client.clinic,
+            action=AuditEvent.Action.SUBMITTED,
+            obj=report,
+            actor_label=SHEET_LINK,
+            client=locked.client,
+            changes={"answers": [None, report.answers]},
+        )
+        _answers_apply(
+            session=locked,
+            answers=answers,
+            # Judged as that time's check-in would be: pain at hour 3 is expected, on day 3 not.
+            follow_up_kind=rules.stage_at(now - out, retention.FOLLOW_UPS),
+            earlier_pain=earlier_pain,
+            now=now,
+            report=report,
+        )
+    return report
+
+
+def _earlier_pain(
+    *,
+    session: TreatmentSession,
+    checkin: CheckIn | None = None,
+) -> int | None:
+    """The pain the client gave in their latest other answer (a check-in or a report)."""
+    checkins = CheckIn.objects.filter(follow_up__session=session, answered_at__isnull=False)
+    if checkin is not None:
+        checkins = checkins.exclude(pk=checkin.pk)
+    reports = ProblemReport.objects.filter(session=session)
+    latest: list[tuple[dt.datetime, Any]] = [
+        (at, answers)
+        for at, answers in (
+            *checkins.order_by("-answered_at", "-id").values_list("answered_at", "answers")[:1],
+            *reports.order_by("-reported_at", "-id").values_list("reported_at", "answers")[:1],
+        )
+        if at is not None
+    ]
+    if not latest:
+        return None
+    _at, answers = max(latest, key=lambda pair: pair[0])
+    return rules.pain_of(answers) if isinstance(answers, dict) else None
+
+
+def _answers_apply(
+    *,
+    session: TreatmentSession,
+    answers: Mapping[str, Any],
+    follow_up_kind: str,
+    earlier_pain: int | None,
+    now: dt.datetime,
+    checkin: CheckIn | None = None,
+    report: ProblemReport | None = None,
+) -> None:
+    """Adverse events and escalations from a check-in's or a report's answers."""
+    findings = rules.findings_from_answers(
+        answers, follow_up_kind=follow_up_kind, earlier_pain=earlier_pain
     )
+    for finding in findings:
+        _event_from_finding(
+            session=session, finding=finding, now=now, checkin=checkin, report=report
+        )
+    absent = rules.kinds_said_absent(answers) - {f.kind for f in findings}
+    source = CLIENT_LINK if checkin is not None else SHEET_LINK
+    _events_resolve_said_absent(session=session, absent=absent, now=now, actor_label=source)
+
+
+def _event_from_finding(
+    *,
+    session: TreatmentSession,
+    finding: rules.Finding,
+    now: dt.datetime,
+    checkin: CheckIn | None = None,
+    report: ProblemReport | None = None,
+) -> AdverseEvent:
+    source = CLIENT_LINK if checkin is not None else SHEET_LINK
+    open_events = AdverseEvent.objects.filter(
+        session=session, kind=finding.kind, resolved_at__isnull=True
+    )
+    if checkin is not None:
+        open_events = open_events.exclude(checkin=checkin)
+    earlier = open_events.order_by("onset_at", "id").first()
     if earlier is not None:  # the same bruise, still there: one event, now maybe off course
         changes: dict[str, list[Any]] = {}
         if finding.off_course and not earlier.off_course_reason:
@@ -349,7 +442,7 @@ def _event_from_finding(
                 clinic=session.client.clinic,
                 action=AuditEvent.Action.UPDATED,
                 obj=earlier,
-                actor_label=CLIENT_LINK,
+                actor_label=source,
                 client=session.client,
                 changes=changes,
             )
@@ -365,12 +458,13 @@ def _event_from_finding(
         locations=[list(loc) for loc in finding.locations],
         detail=finding.detail,
         checkin=checkin,
-        actor_label=CLIENT_LINK,
+        report=report,
+        actor_label=source,
     )
 
 
 def _events_resolve_said_absent(
-    *, session: TreatmentSession, absent: set[str], now: dt.datetime
+    *, session: TreatmentSession, absent: set[str], now: dt.datetime, actor_label: str
 ) -> None:
     """Open events of the types the client said they no longer have are over."""
     for event in AdverseEvent.objects.filter(
@@ -383,7 +477,7 @@ def _events_resolve_said_absent(
             clinic=session.client.clinic,
             action=AuditEvent.Action.UPDATED,
             obj=event,
-            actor_label=CLIENT_LINK,
+            actor_label=actor_label,
             client=session.client,
             changes={"resolved_at": [None, resolved_at.isoformat()]},
         )
@@ -403,6 +497,7 @@ def _adverse_event_create(
     detail: str = "",
     note: str = "",
     checkin: CheckIn | None = None,
+    report: ProblemReport | None = None,
     session_event: SessionEvent | None = None,
     actor: User | None = None,
     actor_label: str = "",
@@ -418,10 +513,11 @@ def _adverse_event_create(
         detail=detail[:300],
         note=note,
         checkin=checkin,
+        report=report,
         session_event=session_event,
         recorded_by=actor,
     )
-    event.full_clean(exclude=["checkin", "session_event", "session", "recorded_by"])
+    event.full_clean(exclude=["checkin", "report", "session_event", "session", "recorded_by"])
     event.save()
     audit_record(
         clinic=session.client.clinic,

@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from acuface.aftercare import forms, rules, selectors, services
-from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation
+from acuface.aftercare.models import AdverseEvent, CheckIn, Escalation, ProblemReport
 from acuface.atlas.chart import render_face_chart
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
 from acuface.core.models import User
@@ -73,6 +74,16 @@ def checkin_fill(request: HttpRequest, token: str) -> HttpResponse:
             apply_validation_error(form, problem)
         else:
             return redirect(request.path)
+    heading = f"How are you {checkin.follow_up.get_kind_display().lower()} your treatment?"
+    return _answers_page(request, form, heading, checkin.follow_up.session.client.clinic)
+
+
+checkin_fill.public_link = True  # type: ignore[attr-defined]
+
+
+def _answers_page(
+    request: HttpRequest, form: forms.CheckInForm, heading: str, clinic: Any
+) -> HttpResponse:
     marked = dict.fromkeys(((str(c), str(s)) for c, s in _marked(form)), "planned")
     chart = render_face_chart(
         states=marked,
@@ -82,41 +93,73 @@ def checkin_fill(request: HttpRequest, token: str) -> HttpResponse:
     )
     context = {
         "form": form,
-        "checkin": checkin,
+        "heading": heading,
         "chart": chart,
-        "link_clinic": checkin.follow_up.session.client.clinic,
+        "link_clinic": clinic,
         "has_errors": form.is_bound and not form.is_valid(),
     }
     return render(request, "aftercare/checkin_fill.html", context)
 
 
-checkin_fill.public_link = True  # type: ignore[attr-defined]
+def _tampered(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"problem": "tampered", "link_clinic": None, "advice": []}
+    return render(request, "aftercare/checkin_done.html", context, status=404)
 
 
 def session_checkin(request: HttpRequest, token: str) -> HttpResponse:
-    """The aftercare sheet's QR code: opens whichever check-in of the session is due."""
+    """The aftercare sheet's QR code: the check-in that is due, else "Report a problem now"."""
     if _rate_limited(request):
         return _link_page(request, "busy", None)
     check = selectors.checkin_from_session_link(token)
+    if check.session is None:
+        return _tampered(request)
     if check.checkin is not None:
-        token = selectors.checkin_link_token(check.checkin)
-        return redirect("aftercare:checkin-fill", token=token)
-    if check.problem == "not_yet" and check.session is not None and check.opens_at is not None:
-        clinic = check.session.client.clinic
-        context = {
-            "problem": "not_yet",
-            "link_clinic": clinic,
-            "opens_at": timezone.localtime(check.opens_at, clinic.zone),
-            "advice": [],
-        }
-        return render(request, "aftercare/checkin_done.html", context)
-    status = {"used": 200, "expired": 410}.get(check.problem, 404)
-    link_clinic = check.session.client.clinic if check.session else None
-    context = {"problem": check.problem, "link_clinic": link_clinic, "advice": []}
-    return render(request, "aftercare/checkin_done.html", context, status=status)
+        return redirect("aftercare:checkin-fill", token=selectors.checkin_link_token(check.checkin))
+    clinic = check.session.client.clinic
+    report = selectors.problem_report_of(check.session, request.GET.get("report"))
+    advice = rules.advice_for(report.answers) if report else []
+    context = {
+        "link_clinic": clinic,
+        "report": report,
+        "advice": [(key, rules.catalogue()["advice"][key]) for key in advice],
+        "report_url": reverse("aftercare:session-report", kwargs={"token": token}),
+        "next_checkin_at": (
+            timezone.localtime(check.next_checkin_at, clinic.zone)
+            if check.next_checkin_at
+            else None
+        ),
+    }
+    return render(request, "aftercare/sheet_link.html", context)
 
 
 session_checkin.public_link = True  # type: ignore[attr-defined]
+
+
+def session_report(request: HttpRequest, token: str) -> HttpResponse:
+    """The client reports a problem from the sheet's link, at any time after it was issued."""
+    if _rate_limited(request):
+        return _link_page(request, "busy", None)
+    check = selectors.checkin_from_session_link(token)
+    session = check.session
+    if session is None:
+        return _tampered(request)
+    if request.method != "POST" and check.checkin is not None:  # one form: the check-in due
+        return redirect("aftercare:checkin-fill", token=selectors.checkin_link_token(check.checkin))
+    form = forms.ProblemReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.problem_report_submit(
+                session=session, answers=form.answers(), photo=form.cleaned_data["photo"]
+            )
+        except ValidationError as problem:
+            apply_validation_error(form, problem)
+        else:
+            done = reverse("aftercare:session-checkin", kwargs={"token": token})
+            return redirect(f"{done}?report={report.pk}")
+    return _answers_page(request, form, "Tell us what is wrong", session.client.clinic)
+
+
+session_report.public_link = True  # type: ignore[attr-defined]
 
 
 def _marked(form: forms.CheckInForm) -> list[list[str]]:
@@ -144,7 +187,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = get_for_user(
         user,
         Escalation.objects.select_related(
-            "adverse_event__session__client", "adverse_event__checkin"
+            "adverse_event__session__client", "adverse_event__checkin", "adverse_event__report"
         ),
         access=Access.CLINICAL,
         pk=escalation_id,
@@ -161,7 +204,8 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
             messages.success(request, "Escalation acknowledged.")
             return redirect("aftercare:dashboard")
     event = escalation.adverse_event
-    lines = selectors.answers_display(event.checkin) if event.checkin else []
+    answered = event.checkin or event.report
+    lines = selectors.answers_display(answered) if answered else []
     context = {"escalation": escalation, "event": event, "form": form, "lines": lines}
     return render(request, "aftercare/escalation_detail.html", context)
 
@@ -230,6 +274,18 @@ def checkin_photo(request: HttpRequest, checkin_id: int) -> HttpResponse:
 
 
 @staff_view(Access.CLINICAL)
+def report_photo(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The photo sent with a client's problem report, for clinical staff of the clinic only."""
+    report = get_for_user(staff_user(request), ProblemReport, access=Access.CLINICAL, pk=report_id)
+    if not report.photo:
+        raise Http404("No photo.")
+    response: HttpResponse = FileResponse(report.photo.open("rb"))  # type: ignore[assignment]
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@staff_view(Access.CLINICAL)
 @require_POST
 def event_resolve(request: HttpRequest, event_id: int) -> HttpResponse:
     """Mark an adverse event as over."""
@@ -272,9 +328,13 @@ def event_record(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @staff_view(Access.STAFF)
 def followup_qr(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    """The check-in link of a follow-up as a QR code (SVG), e.g. for the aftercare sheet."""
+    """The check-in link of a follow-up as a QR code (SVG), once its check-in is scheduled."""
     follow_up = get_for_user(staff_user(request), FollowUp, pk=follow_up_id)
-    response = HttpResponse(str(selectors.checkin_qr_svg(follow_up)), content_type="image/svg+xml")
+    try:
+        svg = selectors.checkin_qr_svg(follow_up)
+    except CheckIn.DoesNotExist:
+        raise Http404("This check-in is not scheduled yet.") from None
+    response = HttpResponse(str(svg), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -21,15 +21,16 @@ def completed_session(
     client: Client | None = None,
     email_consent: bool = True,
     points: list[tuple[str, str]] | None = None,
+    state: str = states.COMPLETE,
     **client_fields: Any,
 ) -> TreatmentSession:
-    """A session driven to "complete" (so its +24 h and +7 d follow-ups exist)."""
+    """A session driven to "complete" (so its +24 h and +7 d follow-ups exist), or to `state`."""
     client = client or ClientFactory(clinic=clinic, **client_fields)
     ready_client(clinic=clinic, actor=actor, client=client)
     if email_consent:
         consent(client, "email_contact", actor)
     lot = needle_lot(clinic=clinic, lot_number=f"LOT-{client.pk}")
-    return session_in(states.COMPLETE, actor=actor, client=client, lot=lot, points=points)
+    return session_in(state, actor=actor, client=client, lot=lot, points=points)
 
 
 def checkins_of(session: TreatmentSession) -> dict[str, CheckIn]:

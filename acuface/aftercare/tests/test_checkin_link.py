@@ -261,18 +261,19 @@ def test_the_sheet_link_opens_the_check_in_that_is_due(checkins: dict[str, Check
     session = checkins["24h"].follow_up.session
     http = HttpClient()
     with time_machine.travel(T0 + dt.timedelta(hours=20), tick=False):
-        early = http.get(sheet_url(session))
-        assert early.status_code == 200 and "not open yet" in early.content.decode()
+        early = http.get(sheet_url(session)).content.decode()
+        assert "Report a problem now" in early and "Tuesday 3 March from 10:00" in early
     first = http.get(sheet_url(session))  # day 1
     assert first.status_code == 302 and first["Location"] == url(checkins["24h"])
     http.post(url(checkins["24h"]), post_data())
     between = http.get(sheet_url(session))
-    assert between.status_code == 200 and "not open yet" in between.content.decode()
+    assert between.status_code == 200 and "Monday 9 March from 10:00" in between.content.decode()
     with time_machine.travel(T0 + dt.timedelta(days=7, hours=1), tick=False):
         week = http.get(sheet_url(session))
         assert week["Location"] == url(checkins["7d"])
         http.post(url(checkins["7d"]), post_data())
-        assert "Thank you" in http.get(sheet_url(session)).content.decode()
+        after = http.get(sheet_url(session)).content.decode()
+        assert "Report a problem now" in after and "We will also ask" not in after
 
 
 def test_the_sheet_link_before_completion_and_tampered(
@@ -284,7 +285,7 @@ def test_the_sheet_link_before_completion_and_tampered(
         session = completed_session(clinic=clinic_a, actor=practitioner_a)
     FollowUp.objects.filter(session=session).delete()  # as when the sheet is printed
     page = HttpClient().get(sheet_url(session))
-    assert page.status_code == 200 and "not open yet" in page.content.decode()
+    assert page.status_code == 200 and "Report a problem now" in page.content.decode()
     token = selectors.session_checkin_token(session)
     for bad in (token[:-2] + "xx", "1.2:abc", str(session.pk)):
         bad_url = reverse("aftercare:session-checkin", kwargs={"token": bad})

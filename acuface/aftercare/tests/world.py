@@ -6,7 +6,7 @@ from django.utils import timezone
 from PIL import Image
 
 from acuface.aftercare import selectors, services
-from acuface.aftercare.models import CheckIn
+from acuface.aftercare.models import CheckIn, ProblemReport
 from acuface.treatments.models import FollowUp, TreatmentSession
 from tests.world import World
 
@@ -35,6 +35,7 @@ def build(world: World) -> None:
 
         default_storage.save(WORLD_PHOTO, ContentFile(tiny_png()))
     CheckIn.objects.filter(pk=checkin.pk).update(photo=WORLD_PHOTO)
+    report = ProblemReport.objects.create(session=session, answers={}, photo=WORLD_PHOTO)
     event = services.adverse_event_record(
         actor=world.practitioner, session=session, kind="allergy", grade="moderate", onset_at=now
     )
@@ -44,5 +45,6 @@ def build(world: World) -> None:
         event_id=event.pk,
         escalation_id=event.escalation.pk,
         follow_up_id=follow_up.pk,
+        report_id=report.pk,
     )
     world.ids.setdefault("token", selectors.checkin_link_token(checkin))

@@ -101,6 +101,22 @@ def rendered(name: str, clinic: Clinic, user: User) -> list[str]:
             )
             for problem in ("used", "not_yet", "expired")
         ]
+    if name == "aftercare/sheet_link.html":
+        advice = [("emergency", "Signs of an allergic reaction can get worse quickly.")]
+        report = {"answers": {}}
+        return [
+            render_to_string(
+                name,
+                {
+                    "link_clinic": clinic,
+                    "report": report if sent else None,
+                    "advice": advice if sent else [],
+                    "report_url": "/aftercare/sheet/x/report/",
+                    "next_checkin_at": dt.datetime(2026, 10, 28, 10, 0, tzinfo=dt.UTC),
+                },
+            )
+            for sent in (False, True)
+        ]
     if name == "aftercare/checkin_email.txt":
         checkin = {"link_expires_at": dt.datetime(2099, 1, 1, tzinfo=dt.UTC)}
         context = {"clinic": clinic, "client": user, "checkin": checkin, "link": "https://x/"}
