@@ -8,7 +8,7 @@ plan, excluded with the reason, so the practitioner sees what screening took out
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from acuface.atlas.rules import WHOLE_FACE, PlanRules, plan_rules, region_key
@@ -46,11 +46,21 @@ class ProtocolSpec:
 
 
 @dataclass(frozen=True)
+class NeedleLimit:
+    """The most needles a caution allows ("total" or "facial"), with the caution's words."""
+
+    count: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Restrictions:
-    """What screening forbids: point code → reason, and face region key → reason."""
+    """What screening forbids: point code → reason, face region key → reason, and the most
+    needles cautions allow by kind ("total", "facial")."""
 
     forbidden_points: Mapping[str, str] = field(default_factory=dict)
     deferred_regions: Mapping[str, str] = field(default_factory=dict)
+    needle_limits: Mapping[str, NeedleLimit] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,65 @@ def exclusion_reason(point: PointSpec, side: str, restrictions: Restrictions) ->
             if deferred is not None:
                 return f"Area deferred ({key.replace('_', ' ')}): {deferred}"
     return ""
+
+
+LIMIT_KIND_WORDS = {"total": "needles", "facial": "facial needles"}
+
+
+def _limited_kinds(is_facial: bool) -> tuple[str, ...]:
+    return ("total", "facial") if is_facial else ("total",)
+
+
+def needle_limit_problems(
+    lines: Iterable[tuple[str, bool]], restrictions: Restrictions
+) -> list[str]:
+    """Where the needles of a plan pass a caution's limit; `lines` are (code, is_facial) of the
+    needles that would go in (one per side)."""
+    counts = {"total": 0, "facial": 0}
+    for _code, is_facial in lines:
+        for kind in _limited_kinds(is_facial):
+            counts[kind] += 1
+    problems = []
+    for kind, limit in sorted(restrictions.needle_limits.items()):
+        if counts.get(kind, 0) > limit.count:
+            problems.append(
+                f"{counts[kind]} {LIMIT_KIND_WORDS[kind]} planned; the limit is {limit.count} "
+                f"({limit.reason})"
+            )
+    return problems
+
+
+def _apply_needle_limits(
+    lines: dict[tuple[str, str], PlanLine],
+    atlas: Mapping[str, PointSpec],
+    restrictions: Restrictions,
+) -> None:
+    """Keep points, in protocol order and with all their sides, while every limit allows;
+    the rest stay in the plan, excluded with the caution that limits them."""
+    if not restrictions.needle_limits:
+        return
+    counts = {"total": 0, "facial": 0}
+    for code in dict.fromkeys(code for code, _side in lines):
+        point = atlas[code]
+        sides = [k for k in lines if k[0] == code and not lines[k].is_excluded]
+        if not sides:
+            continue
+        kinds = _limited_kinds(point.is_facial)
+        over = [
+            (kind, restrictions.needle_limits[kind])
+            for kind in kinds
+            if kind in restrictions.needle_limits
+            and counts[kind] + len(sides) > restrictions.needle_limits[kind].count
+        ]
+        if over:
+            kind, limit = over[0]
+            reason = f"Over the limit of {limit.count} {LIMIT_KIND_WORDS[kind]}: {limit.reason}"
+            for key in sides:
+                line = lines[key]
+                lines[key] = replace(line, is_excluded=True, exclusion_reason=reason)
+            continue
+        for kind in kinds:
+            counts[kind] += len(sides)
 
 
 def needle_spec(
@@ -146,4 +215,5 @@ def propose_plan(
                     exclusion_reason=reason,
                     source=protocol.name,
                 )
+    _apply_needle_limits(lines, atlas, restrictions)
     return ProposedPlan(lines=tuple(lines.values()), unknown=tuple(dict.fromkeys(unknown)))

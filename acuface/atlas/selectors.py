@@ -11,7 +11,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from acuface.atlas.models import PlannedPoint, Point, Protocol, TreatmentPlan
-from acuface.atlas.planning import PointSpec, ProtocolLine, ProtocolSpec, Restrictions
+from acuface.atlas.planning import (
+    NeedleLimit,
+    PointSpec,
+    ProtocolLine,
+    ProtocolSpec,
+    Restrictions,
+)
 from acuface.clients.models import Client
 from acuface.core.models import Clinic
 
@@ -41,6 +47,7 @@ class ScreeningView:
         return {
             "forbidden_points": dict(self.restrictions.forbidden_points),
             "deferred_regions": dict(self.restrictions.deferred_regions),
+            "needle_limits": needle_limits_as_json(self.restrictions),
             "source": self.source,
             "warning": self.warning,
         }
@@ -152,12 +159,27 @@ def constitution_type_keys(value: Any) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def needle_limits_as_json(restrictions: Restrictions) -> dict[str, list[Any]]:
+    return {k: [v.count, v.reason] for k, v in sorted(restrictions.needle_limits.items())}
+
+
+def needle_limits_from_json(stored: Any) -> dict[str, NeedleLimit]:
+    if not isinstance(stored, Mapping):
+        return {}
+    return {str(k): NeedleLimit(count=int(v[0]), reason=str(v[1])) for k, v in stored.items()}
+
+
 def restrictions_from_screening(result: Any) -> Restrictions:
-    """What a screening result forbids, point by point and region by region, with each reason."""
+    """What a screening result forbids, point by point and region by region, with each reason,
+    and the lowest needle limit of each kind among its cautions."""
     forbidden: dict[str, str] = {}
     deferred: dict[str, str] = {}
+    limits: dict[str, NeedleLimit] = {}
     for flag in getattr(result, "flags", ()) or ():
         message = str(getattr(flag, "message", "") or getattr(flag, "rule_id", "screening"))
+        for kind, count in getattr(flag, "needle_limits", ()) or ():
+            if kind not in limits or count < limits[kind].count:
+                limits[kind] = NeedleLimit(count=int(count), reason=message)
         for code in getattr(flag, "forbidden_points", ()) or ():
             forbidden.setdefault(str(code), message)
         for region in getattr(flag, "deferred_regions", ()) or ():
@@ -166,7 +188,7 @@ def restrictions_from_screening(result: Any) -> Restrictions:
         forbidden.setdefault(str(code), "screening flag")
     for region in getattr(result, "deferred_regions", ()) or ():
         deferred.setdefault(str(region), "screening flag")
-    return Restrictions(forbidden_points=forbidden, deferred_regions=deferred)
+    return Restrictions(forbidden_points=forbidden, deferred_regions=deferred, needle_limits=limits)
 
 
 def screening_view(*, client: Client, on: dt.date) -> ScreeningView:

@@ -20,7 +20,13 @@ from acuface.atlas.models import (
     ProtocolKind,
     TreatmentPlan,
 )
-from acuface.atlas.planning import Restrictions, exclusion_reason, needle_spec, propose_plan
+from acuface.atlas.planning import (
+    Restrictions,
+    exclusion_reason,
+    needle_limit_problems,
+    needle_spec,
+    propose_plan,
+)
 from acuface.atlas.rules import SIDE_LABELS, needle_problem, plan_rules, retention_problem
 from acuface.clients.models import Client
 from acuface.core.audit import audit_record, update_fields_audited
@@ -73,6 +79,7 @@ def _current_restrictions(plan: TreatmentPlan, on: dt.date | None) -> Restrictio
     return Restrictions(
         forbidden_points=dict(stored.get("forbidden_points", {})),
         deferred_regions=dict(stored.get("deferred_regions", {})),
+        needle_limits=selectors.needle_limits_from_json(stored.get("needle_limits")),
     )
 
 
@@ -291,6 +298,13 @@ def plan_problems(plan: TreatmentPlan, restrictions: Restrictions) -> list[str]:
         if reason:
             problems.append(f"{_line_key(line)}: {reason}")
     return problems
+
+
+def plan_needle_limit_warnings(plan: TreatmentPlan, on: dt.date | None = None) -> list[str]:
+    """Where the plan passes a caution's needle limit (shown when it is marked ready)."""
+    active = [ln for ln in selectors.plan_lines(plan) if not ln.is_excluded]
+    needles = [(ln.point.code, ln.point.is_facial) for ln in active]
+    return needle_limit_problems(needles, _current_restrictions(plan, on))
 
 
 def plan_mark_ready(

@@ -186,6 +186,8 @@ def plan_ready(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "The plan is ready for the session.")
+        for warning in services.plan_needle_limit_warnings(plan):
+            messages.warning(request, f"More needles than a caution allows: {warning}.")
     return redirect("atlas:plan-detail", plan_id=plan.pk)
 
 

@@ -91,6 +91,8 @@ class Flag:
     deferred_regions: frozenset[str] = frozenset()
     restrictions: tuple[str, ...] = ()
     until: dt.date | None = None
+    # The most needles this flag allows: ("total" | "facial", count) pairs.
+    needle_limits: tuple[tuple[str, int], ...] = ()
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -204,6 +206,29 @@ class Rule:
     restrictions: tuple[str, ...] = ()
     recent: Recent | None = None
     regions_from: str = ""
+    needle_limits: tuple[tuple[str, int], ...] = ()
+
+
+NEEDLE_LIMIT_KINDS = ("total", "facial")
+NEEDLE_LIMIT_MAX = 100
+
+
+def _needle_limits(where: str, raw: Any) -> tuple[tuple[str, int], ...]:
+    """A rule's "needle_limit": {"total": 15} or {"facial": 12}; each a whole number 1-100."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not raw:
+        raise RulesError(f"{where}: 'needle_limit' maps 'total' or 'facial' to a number")
+    limits = []
+    for kind, count in raw.items():
+        if kind not in NEEDLE_LIMIT_KINDS:
+            raise RulesError(f"{where}: needle_limit kind must be one of {NEEDLE_LIMIT_KINDS}")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise RulesError(f"{where}: needle_limit {kind} must be a whole number")
+        if not 1 <= count <= NEEDLE_LIMIT_MAX:
+            raise RulesError(f"{where}: needle_limit {kind} must be 1 to {NEEDLE_LIMIT_MAX}")
+        limits.append((str(kind), count))
+    return tuple(limits)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -291,6 +316,7 @@ def parse_rules(raw: Mapping[str, Any]) -> RuleBook:
                     restrictions=tuple(str(r) for r in row.get("restrictions", [])),
                     recent=_recent(where, row.get("recent")),
                     regions_from=str(row.get("regions_from", "")),
+                    needle_limits=_needle_limits(where, row.get("needle_limit")),
                 )
             )
         risks = []
@@ -470,6 +496,7 @@ def _flag(rule: Rule, answers: Mapping[str, Any], on: dt.date) -> Flag | None:
         deferred_regions=regions,
         restrictions=tuple(r.format_map(values) for r in rule.restrictions),
         until=until,
+        needle_limits=rule.needle_limits,
     )
 
 
