@@ -306,6 +306,30 @@ class ReportRow:
     published: float | None
 
 
+# One definition for the by-point table, its rate and the CSV; printed on the report page.
+POINT_RATE_DEFINITION = (
+    "For each point (by its code, both sides together): the sessions in the period in which "
+    "that point was needled, and of those, the sessions with the side effect at that point "
+    "(a bruise the client marked there, or a couch event at the point). The rate is the "
+    "second number per 100 of the first. An event placed at a point that was not needled in "
+    "its session is not part of the rate: it is counted apart, as reported at a point not "
+    "needled."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class PointRow:
+    """One point and one side-effect type of the safety report (see POINT_RATE_DEFINITION)."""
+
+    code: str
+    kind: str
+    label: str
+    needled: int  # sessions that needled the point
+    with_event: int  # of those, sessions with the event at the point
+    not_needled: int  # sessions with the event at the point that did not needle it
+    rate: rules.Rate  # with_event of needled
+
+
 @dataclasses.dataclass(frozen=True)
 class SafetyReport:
     start: dt.date
@@ -313,7 +337,7 @@ class SafetyReport:
     sessions: int
     rows: list[ReportRow]
     by_practitioner: list[tuple[str, int, list[ReportRow]]]
-    by_point: list[tuple[str, str, int, int, rules.Rate]]  # code, kind label, needled, events, rate
+    by_point: list[PointRow]
 
 
 def _rows(sessions: int, session_ids_by_kind: dict[str, set[int]]) -> list[ReportRow]:
@@ -369,13 +393,20 @@ def safety_report(*, clinic: Clinic, start: dt.date, end: dt.date) -> SafetyRepo
             if isinstance(loc, list) and loc:
                 at_point[(str(loc[0]), event["kind"])].add(event["session_id"])
     by_point = []
-    for (code, kind), with_event in sorted(
-        at_point.items(), key=lambda item: (-len(item[1]), item[0])
-    ):
+    for (code, kind), with_event in at_point.items():
         there = needled.get(code, set())
-        # Of the sessions that needled the point, how many had the event there.
-        rate = rules.wilson_interval(len(with_event & there), len(there))
-        by_point.append((code, rules.kind_label(kind), len(there), len(with_event), rate))
+        by_point.append(
+            PointRow(
+                code=code,
+                kind=kind,
+                label=rules.kind_label(kind),
+                needled=len(there),
+                with_event=len(with_event & there),
+                not_needled=len(with_event - there),
+                rate=rules.wilson_interval(len(with_event & there), len(there)),
+            )
+        )
+    by_point.sort(key=lambda r: (-r.with_event, -r.not_needled, r.code, r.label))
     return SafetyReport(
         start=start,
         end=end,
@@ -403,6 +434,7 @@ def safety_report_csv_rows(report: SafetyReport) -> list[list[Any]]:
             "ci95_low",
             "ci95_high",
             "published_per_100",
+            "events_where_not_needled",
         ]
     ]
 
@@ -419,6 +451,7 @@ def safety_report_csv_rows(report: SafetyReport) -> list[list[Any]]:
                 _percent(r.low),
                 _percent(r.high),
                 _percent(row.published),
+                "",
             ]
         )
 
@@ -427,18 +460,19 @@ def safety_report_csv_rows(report: SafetyReport) -> list[list[Any]]:
     for name, _count, their in report.by_practitioner:
         for row in their:
             add("practitioner", name, row)
-    for code, label, times, count, rate in report.by_point:
+    for point in report.by_point:  # the same definition as the page (POINT_RATE_DEFINITION)
         rows.append(
             [
                 "point",
-                code,
-                label,
-                times,
-                count,
-                _percent(rate.percent),
-                _percent(rate.low),
-                _percent(rate.high),
+                point.code,
+                point.label,
+                point.needled,
+                point.with_event,
+                _percent(point.rate.percent),
+                _percent(point.rate.low),
+                _percent(point.rate.high),
                 "",
+                point.not_needled,
             ]
         )
     return [rules.csv_row(r) for r in rows]

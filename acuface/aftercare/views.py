@@ -359,6 +359,7 @@ def safety_report(request: HttpRequest) -> HttpResponse:
         "form": form,
         "report": report,
         "source": rules.catalogue()["published_source"],
+        "point_definition": selectors.POINT_RATE_DEFINITION,
     }
     return render(request, "aftercare/safety_report.html", context)
 

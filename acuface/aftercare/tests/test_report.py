@@ -123,10 +123,10 @@ def test_by_practitioner(data_set: None, clinic_a: Clinic) -> None:
 
 def test_by_point(data_set: None, clinic_a: Clinic) -> None:
     report = selectors.safety_report(clinic=clinic_a, start=START, end=END)
-    assert [(code, label, times, count) for code, label, times, count, _ in report.by_point] == [
-        ("ST2", "Bruising", 2, 2)  # ST2 was needled in 2 sessions and bruised in both
+    assert [(p.code, p.label, p.needled, p.with_event, p.not_needled) for p in report.by_point] == [
+        ("ST2", "Bruising", 2, 2, 0)  # ST2 was needled in 2 sessions and bruised in both
     ]
-    assert report.by_point[0][4].percent == 100.0
+    assert report.by_point[0].rate.percent == 100.0
 
 
 def test_the_page_is_for_the_owner_only(
@@ -164,7 +164,7 @@ def test_csv_export_is_neutralised_and_audited(
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["section", "group", "type"]
     bleeding = next(r for r in rows if r[0] == "clinic" and r[2] == "Minor bleeding")
-    assert bleeding[3:] == ["4", "2", "50.00", "15.00", "85.00", "4.90"]
+    assert bleeding[3:] == ["4", "2", "50.00", "15.00", "85.00", "4.90", ""]
     groups = {r[1] for r in rows if r[0] == "practitioner"}
     assert "'=HYPERLINK(1) Owner" in groups and "=HYPERLINK(1) Owner" not in groups
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
@@ -175,3 +175,102 @@ def test_empty_period(clinic_a: Clinic, as_owner_a: HttpClient) -> None:
     report = selectors.safety_report(clinic=clinic_a, start=START, end=END)
     assert report.sessions == 0 and all(r.rate.percent is None for r in report.rows)
     assert as_owner_a.get(reverse("aftercare:safety-report")).status_code == 200
+
+
+# --- by point: one definition for the counts, the rate and the CSV (issue 12, part 12) ----------
+
+# Each case: the sessions (points needled, events with their places), then the rows expected:
+# (point, type, sessions that needled it, of those with the event there, events there in
+#  sessions that did not needle it, per 100).
+BY_POINT_CASES = [
+    pytest.param(
+        [
+            (["ST2", "ST6"], [("bruising", ["ST6"])]),
+            (["ST2", "ST6"], []),
+            (["GB1"], [("bruising", ["ST2"])]),  # a bruise where no needle went in
+        ],
+        [("ST6", "Bruising", 2, 1, 0, 50.0), ("ST2", "Bruising", 2, 0, 1, 0.0)],
+        id="the report that contradicted itself: ST2 and ST6, 1 of 2 each",
+    ),
+    pytest.param(
+        [(["ST2"], [("bruising", ["ST2"])]), (["ST2"], [("bruising", ["ST2"])])],
+        [("ST2", "Bruising", 2, 2, 0, 100.0)],
+        id="every session that needled it",
+    ),
+    pytest.param(
+        [(["GB1"], [("bruising", ["ST2"])])],
+        [("ST2", "Bruising", 0, 0, 1, None)],
+        id="only where it was not needled: no rate",
+    ),
+    pytest.param(
+        [(["ST2"], [("bruising", ["ST2"]), ("bleeding", ["ST2"])]), (["ST2"], [])],
+        [("ST2", "Bruising", 2, 1, 0, 50.0), ("ST2", "Minor bleeding", 2, 1, 0, 50.0)],
+        id="two types at one point",
+    ),
+    pytest.param(
+        [(["ST2"], [("bruising", ["ST2"]), ("bruising", ["ST2"])])],
+        [("ST2", "Bruising", 1, 1, 0, 100.0)],
+        id="one session counted once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sessions", "expected"), BY_POINT_CASES)
+def test_by_point_counts_and_rates_share_one_definition(
+    clinic_a: Clinic,
+    practitioner_a: User,
+    sessions: list[tuple[list[str], list[tuple[str, list[str]]]]],
+    expected: list[tuple[str, str, int, int, int, float | None]],
+) -> None:
+    for n, (needled, events) in enumerate(sessions):
+        make_session(
+            clinic_a,
+            practitioner_a,
+            dt.datetime(2026, 3, 2 + n, 10, tzinfo=UTC),
+            [(code, "right") for code in needled],
+            [(kind, [[code, "right"] for code in where]) for kind, where in events],
+        )
+    report = selectors.safety_report(clinic=clinic_a, start=START, end=END)
+    rows = [
+        (r.code, r.label, r.needled, r.with_event, r.not_needled, r.rate.percent)
+        for r in report.by_point
+    ]
+    assert rows == expected
+    for row in report.by_point:  # the rate is always the counts shown beside it
+        assert (row.rate.events, row.rate.sessions) == (row.with_event, row.needled)
+
+
+def test_the_page_and_the_csv_say_the_same_by_point(
+    clinic_a: Clinic, practitioner_a: User, as_owner_a: HttpClient
+) -> None:
+    for n, (needled, where) in enumerate(
+        [(["ST2", "ST6"], "ST6"), (["ST2", "ST6"], ""), (["GB1"], "ST2")]
+    ):
+        make_session(
+            clinic_a,
+            practitioner_a,
+            dt.datetime(2026, 3, 2 + n, 10, tzinfo=UTC),
+            [(code, "right") for code in needled],
+            [("bruising", [[where, "right"]])] if where else [],
+        )
+    query = "?start=2026-03-01&end=2026-03-31"
+    page = as_owner_a.get(reverse("aftercare:safety-report") + query).content.decode()
+    assert "of those, the sessions with the side effect at that point" in page
+    st2 = page[page.index('data-point="ST2"') :].split("</tr>", 1)[0]
+    assert "0.0" in st2 and "1 reported at a point not needled" in st2
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                as_owner_a.get(reverse("aftercare:safety-report-csv") + query).content.decode()
+            )
+        )
+    )
+    by_point = {r["group"]: r for r in csv_rows if r["section"] == "point"}
+    assert (by_point["ST2"]["sessions"], by_point["ST2"]["events"]) == ("2", "0")
+    assert by_point["ST2"]["events_where_not_needled"] == "1"
+    assert by_point["ST2"]["per_100"] == "0.00"
+    assert (by_point["ST6"]["sessions"], by_point["ST6"]["events"], by_point["ST6"]["per_100"]) == (
+        "2",
+        "1",
+        "50.00",
+    )
