@@ -195,6 +195,43 @@ def call_list(*, clinic: Clinic, now: dt.datetime | None = None) -> list[CheckIn
     )
 
 
+def call_reason(checkin: CheckIn) -> str:
+    """Why a check-in is on the call list, in the clinic's words."""
+    if checkin.send_state == SendState.PHONE:
+        if not checkin.follow_up.session.client.email:
+            return "not e-mailed: no e-mail address"
+        return "not e-mailed: no consent to e-mail"
+    if checkin.send_state == SendState.GAVE_UP:
+        detail = f" ({checkin.last_error})" if checkin.last_error else ""
+        return f"the e-mail could not be sent{detail}"
+    hours = int(rules.CALL_AFTER.total_seconds() // 3600)
+    return f"no answer in {hours} hours"
+
+
+@dataclasses.dataclass(frozen=True)
+class CallItem:
+    checkin: CheckIn
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CallRow:
+    """One client to phone, with each check-in that puts them on the list (oldest due first)."""
+
+    client: Client
+    items: list[CallItem]
+
+
+def call_rows(*, clinic: Clinic, now: dt.datetime | None = None) -> list[CallRow]:
+    """The call list by client: one row per client, whose check-ins keep their own dates."""
+    rows: dict[int, CallRow] = {}
+    for checkin in call_list(clinic=clinic, now=now):  # ordered by due time
+        client = checkin.follow_up.session.client
+        row = rows.setdefault(client.pk, CallRow(client=client, items=[]))
+        row.items.append(CallItem(checkin=checkin, reason=call_reason(checkin)))
+    return list(rows.values())
+
+
 def unconfirmed_sends(*, clinic: Clinic, now: dt.datetime | None = None) -> list[CheckIn]:
     """Claimed for sending long ago but never marked sent (a crash mid-send): staff decide."""
     now = now or timezone.now()
@@ -250,7 +287,7 @@ def dashboard(*, clinic: Clinic, user: User, now: dt.datetime | None = None) -> 
         "overdue": due["overdue"],
         "escalations": escalations_open(clinic=clinic),
         "mine": {e.pk for e in escalations_open(clinic=clinic, practitioner=user)},
-        "calls": call_list(clinic=clinic, now=now),
+        "calls": call_rows(clinic=clinic, now=now),
         "unconfirmed": unconfirmed_sends(clinic=clinic, now=now),
         "failing": failing_sends(clinic=clinic),
         "notify_failed": list(
