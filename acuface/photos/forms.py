@@ -48,6 +48,21 @@ class PhotoUploadForm(forms.Form):
         return taken_on
 
 
+class SessionPhotoForm(forms.Form):
+    """A photo taken for a session's skin assessment, uploaded in place on the session page."""
+
+    image = PhotoUploadForm.base_fields["image"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        limit = max_bytes() / 1e6
+        self.fields[
+            "image"
+        ].help_text = (
+            f"A JPEG or PNG photo, face to the camera, in even light. At most {limit:.0f} MB."
+        )
+
+
 class PointMoveForm(forms.Form):
     """A dragged point: which one, and where it now lies (photo pixels, x right, y down)."""
 

@@ -33,6 +33,14 @@ class Photo(models.Model):
     CLINIC_PATH = "client__clinic"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="photos")
+    # The session whose skin assessment the photo was taken for, if any.
+    session = models.ForeignKey(
+        "treatments.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="photos",
+    )
     # The name in Django's default storage (under MEDIA_ROOT, which no URL serves).
     storage_name = models.CharField(max_length=200, editable=False)
     image_format = models.CharField(max_length=4, choices=[("jpeg", "JPEG"), ("png", "PNG")])

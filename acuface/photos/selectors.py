@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from acuface.clients.models import Client
 from acuface.photos import vision_glue
 from acuface.photos.models import AnalysisStatus, Photo, PointPosition, PositionSource
+from acuface.treatments.models import TreatmentSession
 
 SIDE_SHORT = {"right": "R", "left": "L", "midline": ""}
 
@@ -178,3 +179,8 @@ def latest_photo_with_points(*, client: Client) -> Photo | None:
         if photo.has_points:
             return photo
     return None
+
+
+def session_photos(*, session: TreatmentSession) -> list[Photo]:
+    """The photos taken for a session's skin assessment, newest first."""
+    return list(Photo.objects.filter(session=session).order_by("-uploaded_at", "-id"))

@@ -27,6 +27,7 @@ from acuface.photos.models import (
     PositionSource,
 )
 from acuface.photos.uploads import clean_filename, read_photo
+from acuface.treatments.models import TreatmentSession
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def photo_upload(
     source: str = PhotoSource.CLIENT_RECORD,
     taken_on: dt.date | None = None,
     fixed_name: str = "",
+    session: TreatmentSession | None = None,
 ) -> Photo:
     """Check, strip and store a photo of a client, then queue its analysis.
 
@@ -57,6 +59,8 @@ def photo_upload(
         raise ValidationError(NO_CONSENT, code="no_consent")
     if source not in PhotoSource.values:
         raise ValidationError({"source": "Unknown photo source."})
+    if session is not None and session.client_id != client.pk:
+        raise ValidationError({"session": "That session belongs to another client."})
     try:
         clean = read_photo(upload, size=size)
     except ValidationError as error:
@@ -83,6 +87,7 @@ def photo_upload(
                 source=source,
                 taken_on=taken_on or timezone.localdate(),
                 uploaded_by=actor,
+                session=session,
             )
             photo.full_clean()
             photo.save()
@@ -96,6 +101,7 @@ def photo_upload(
                     "source": [None, photo.source],
                     "taken_on": [None, photo.taken_on.isoformat()],
                     "size": [None, f"{photo.width}x{photo.height}"],
+                    "session": [None, session.pk if session else None],
                 },
             )
             _enqueue_analysis(photo)

@@ -6,6 +6,7 @@ app_name = "photos"
 
 urlpatterns = [
     path("clients/<int:client_id>/upload/", views.photo_upload, name="photo-upload"),
+    path("sessions/<int:session_id>/", views.session_photo, name="session-photo"),
     path("<int:photo_id>/", views.photo_detail, name="photo-detail"),
     path("<int:photo_id>/status/", views.photo_status, name="photo-status"),
     path("<int:photo_id>/image/", views.photo_image, name="photo-image"),

@@ -17,8 +17,9 @@ from acuface.clients.selectors import client_has_consent
 from acuface.core.access import Access, get_for_user, staff_user, staff_view
 from acuface.core.webforms import apply_validation_error
 from acuface.photos import selectors, services, vision_glue
-from acuface.photos.forms import PhotoUploadForm, PointMoveForm
-from acuface.photos.models import AnalysisStatus, Photo
+from acuface.photos.forms import PhotoUploadForm, PointMoveForm, SessionPhotoForm
+from acuface.photos.models import AnalysisStatus, Photo, PhotoSource
+from acuface.treatments.models import TreatmentSession
 
 PRIVATE_HEADERS = {"Cache-Control": "private, no-store", "Content-Disposition": "inline"}
 
@@ -64,6 +65,47 @@ def photo_upload(request: HttpRequest, client_id: int) -> HttpResponse:
     has_consent = client_has_consent(client=client, kind="photos")
     context = {"form": form, "client": client, "has_consent": has_consent}
     return render(request, "photos/photo_upload.html", context, status=400 if form.errors else 200)
+
+
+@staff_view(Access.CLINICAL)
+def session_photo(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The skin assessment's photo box on the session page: upload in place, so nothing typed
+    in the assessment is lost; the photo belongs to the session."""
+    user = staff_user(request)
+    sessions = TreatmentSession.objects.select_related("client__clinic")
+    session = get_for_user(user, sessions, access=Access.CLINICAL, pk=session_id)
+    form = SessionPhotoForm(request.POST or None, request.FILES or None)
+    added = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["image"]
+        try:
+            added = services.photo_upload(
+                actor=user,
+                client=session.client,
+                upload=upload,
+                filename=upload.name or "",
+                size=upload.size,
+                source=PhotoSource.SKIN_ASSESSMENT,
+                session=session,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            form = SessionPhotoForm()
+    if request.method == "POST" and not request.htmx:  # type: ignore[attr-defined]
+        if added is not None:
+            messages.success(request, "Photo added to the skin assessment.")
+        else:
+            messages.error(request, " ".join(str(e) for e in form.errors.get("image", [])))
+        return redirect("treatments:session-detail", session_id=session.pk)
+    context = {
+        "session": session,
+        "form": form,
+        "added": added,
+        "photos": selectors.session_photos(session=session),
+        "has_consent": client_has_consent(client=session.client, kind="photos"),
+    }
+    return render(request, "photos/session_photo.html", context)
 
 
 def photo_url(photo: Photo) -> str:

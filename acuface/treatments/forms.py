@@ -43,9 +43,29 @@ class CheckInForm(SessionForm):
     )
 
 
+NOT_ASSESSED = "not_assessed"
+
+
+def _assessed_choices(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Nothing chosen until the practitioner chooses: a class, or "not assessed" on purpose."""
+    return [("", "choose…"), (NOT_ASSESSED, "not assessed"), *choices]
+
+
+class AssessedChoiceField(forms.TypedChoiceField):
+    """A class the practitioner must choose; "not assessed" is stored as no class."""
+
+    def __init__(self, *, choices: list[tuple[str, str]], label: str) -> None:
+        super().__init__(
+            choices=_assessed_choices(choices),
+            coerce=lambda value: "" if value == NOT_ASSESSED else value,
+            label=label,
+            error_messages={"required": 'Choose a class, or "not assessed".'},
+        )
+
+
 class AssessmentForm(SessionForm):
-    fitzpatrick = forms.ChoiceField(choices=Fitzpatrick.choices, label="Fitzpatrick phototype")
-    glogau = forms.ChoiceField(choices=Glogau.choices, label="Glogau class")
+    fitzpatrick = AssessedChoiceField(choices=Fitzpatrick.choices, label="Fitzpatrick phototype")
+    glogau = AssessedChoiceField(choices=Glogau.choices, label="Glogau class")
     notes = forms.CharField(
         required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )

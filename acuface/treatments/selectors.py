@@ -280,6 +280,33 @@ def session_page(*, session: TreatmentSession, now: dt.datetime | None = None) -
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class ClientSessions:
+    """A client's sessions as the record lists them: today, then past, then upcoming."""
+
+    today: list[TreatmentSession]
+    past: list[TreatmentSession]  # newest first
+    upcoming: list[TreatmentSession]  # soonest first
+
+
+def client_sessions(*, client: Client, now: dt.datetime | None = None) -> ClientSessions:
+    """Every session of the client, grouped by the clinic's local day of `now`."""
+    now = now or timezone.now()
+    day = clinic_today(client.clinic, now)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=client.clinic.zone)
+    end = start + dt.timedelta(days=1)
+    rows = list(sessions_of_client(client=client))  # newest first
+    return ClientSessions(
+        today=sorted((s for s in rows if start <= s.scheduled_at < end), key=_by_time),
+        past=[s for s in rows if s.scheduled_at < start],
+        upcoming=sorted((s for s in rows if s.scheduled_at >= end), key=_by_time),
+    )
+
+
+def _by_time(session: TreatmentSession) -> tuple[dt.datetime, int]:
+    return session.scheduled_at, session.pk
+
+
 def sessions_of_client(*, client: Client) -> QuerySet[TreatmentSession]:
     return TreatmentSession.objects.filter(client=client).order_by("-scheduled_at", "-id")
 

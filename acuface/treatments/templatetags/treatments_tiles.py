@@ -31,3 +31,9 @@ def treatments_dashboard(context: template.Context) -> dict[str, Any]:
         "incidents": list(selectors.incidents_open(clinic=clinic)) if user.is_owner else [],
         "low_lots": selectors.low_stock_lots(clinic=clinic, on=selectors.clinic_today(clinic, now)),
     }
+
+
+@register.simple_tag
+def client_sessions(client: Any) -> selectors.ClientSessions:
+    """The client record's sessions: today, past (newest first), upcoming."""
+    return selectors.client_sessions(client=client)
