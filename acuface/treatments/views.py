@@ -154,7 +154,10 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
             apply_validation_error(form, problem)
     if form.errors:
         error = error or "Not saved: " + _error_text(form)
-    if done is not None and done.needle is not None and request.htmx:  # type: ignore[attr-defined]
+    # An answered question (an override, a point added to the plan) brings the whole panel
+    # back: the overrides list and the plan's chart change with it.
+    answered = action == "tap" and done is not None and _answered_question(form)
+    if done is not None and done.needle is not None and request.htmx and not answered:  # type: ignore[attr-defined]
         return _tap_answer(request, done, before_state=session.state)
     if done is not None:
         return _answer(request, done.session, action, form, notice=done.notice, error=error)
@@ -162,6 +165,11 @@ def session_act(request: HttpRequest, session_id: int, action: str) -> HttpRespo
     fresh = _session(request, session_id)
     prompt = _tap_prompt(form) if action == "tap" else None
     return _answer(request, fresh, action, form, notice="", error=error, prompt=prompt)
+
+
+def _answered_question(form: SessionForm) -> bool:
+    data = form.cleaned_data
+    return bool(data.get("override_reason") or data.get("add_to_plan"))
 
 
 def _tap_prompt(form: SessionForm) -> dict[str, str] | None:

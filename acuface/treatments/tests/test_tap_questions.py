@@ -56,6 +56,9 @@ def test_a_forbidden_point_asks_for_its_own_reason(clinic_a, practitioner_a, lot
     assert answer.status_code == 200
     assert PointOverride.objects.get().reason == "INR 2.1 checked today"
     assert Needle.objects.get().point.code == "ST1"
+    body = answer.content.decode()  # the whole panel: the question is gone, the reason listed
+    assert "data-tap-prompt" not in body
+    assert "data-point-overrides" in body and "INR 2.1 checked today" in body
 
 
 def test_a_point_outside_the_plan_asks_to_add_it(clinic_a, practitioner_a, lot):
