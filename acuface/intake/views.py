@@ -20,7 +20,11 @@ from acuface.core.access import Access, clinic_of, get_for_user, staff_user, sta
 from acuface.core.models import User
 from acuface.intake import forms, selectors, services
 from acuface.intake.models import Intake
-from acuface.intake.questionnaire import answer_display, first_section_with_errors
+from acuface.intake.questionnaire import (
+    answer_display,
+    check_submission,
+    first_section_with_errors,
+)
 from acuface.intake.screening import Constitution
 
 RATE_LIMIT = 300  # requests per window and address to the public link pages
@@ -96,10 +100,19 @@ def _render_page(
     }
     if index >= total:
         answers = intake.answers
+        today = timezone.localdate(timezone.now(), intake.client.clinic.zone)
+        _cleaned, missing = check_submission(schema, answers, today=today)
         context["sections"] = [
             (s, [(q.label, answer_display(q, answers.get(q.key))) for q in s.shown(answers)])
             for s in schema.sections
         ]
+        # A page is done when nothing on it is still to answer (what sending would refuse).
+        context["unfinished"] = [
+            (i, s)
+            for i, s in enumerate(schema.sections)
+            if any(q.key in missing for q in s.questions)
+        ]
+        context["pages_done"] = total - len(context["unfinished"])
         return render(request, "intake/fill_review.html", context)
     section = schema.sections[index]
     context["section"] = section

@@ -32,16 +32,30 @@
   }
 
   var timer = null;
+  var pending = false;
+  function save(leaving) {
+    clearTimeout(timer);
+    pending = false;
+    var data = new FormData(form);
+    data.set("action", "autosave");
+    // keepalive lets the request finish after the tab is closed or the phone locks.
+    fetch(window.location.pathname, {
+      method: "POST", body: data, credentials: "same-origin", keepalive: !!leaving
+    }).catch(function () { /* offline: the page change will save it */ });
+  }
   function autosave() {
     if (!form.hasAttribute("data-autosave")) { return; }
+    pending = true;
     clearTimeout(timer);
-    timer = setTimeout(function () {
-      var data = new FormData(form);
-      data.set("action", "autosave");
-      fetch(window.location.pathname, { method: "POST", body: data, credentials: "same-origin" })
-        .catch(function () { /* offline: the page change will save it */ });
-    }, 800);
+    timer = setTimeout(save, 800);
   }
+  // An answer given just before the page is closed or hidden is sent at once, not lost.
+  function flush() { if (pending) { save(true); } }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flush(); }
+  });
+  form.addEventListener("submit", function () { pending = false; clearTimeout(timer); });
 
   form.addEventListener("change", function () { refresh(); autosave(); });
   form.addEventListener("input", autosave);
