@@ -294,3 +294,9 @@ def test_a_sheet_issued_earlier_gets_its_record_from_the_data_migration(
 
     BACKFILL.sheets_for_earlier_issues(django_apps, None)  # running again changes nothing
     assert AftercareSheet.objects.filter(session=issued).count() == 1
+
+
+def test_the_sheet_says_a_problem_can_be_reported_at_once(issued: TreatmentSession) -> None:
+    sheet = AftercareSheet.objects.get(session=issued)
+    text = pdf_text(aftercare.sheet_pdf(sheet))
+    assert "Report a problem now" in text and "works straight away" in text
