@@ -16,6 +16,7 @@ event and, when the chart has a `data-tap-url`, an HTMX POST of `code`, `side` a
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -36,7 +37,8 @@ STATE_LABELS = {
 }
 VIEWBOX = (40.0, 110.0, 920.0, 1010.0)  # the part of the 1000 x 1250 frame the face occupies
 POINT_RADIUS = 13
-HIT_RADIUS = 30
+HIT_RADIUS = 30  # a touch target's radius where no neighbour is close
+HIT_GAP = 1.0  # chart units kept between two neighbours' touch targets
 # Drawn only to show where chart-only points are; not landmarks.
 HAIRLINE_PATH = "M 190 300 Q 500 130 810 300"
 EAR_PATHS = (
@@ -86,6 +88,32 @@ def chart_points(points: Iterable[Point]) -> list[ChartPoint]:
                 xy = (x, point.chart_y)
             found.append(ChartPoint(point.code, point.pinyin, side, xy[0], xy[1], chart_only))
     return found
+
+
+def hit_radii(placed: Sequence[ChartPoint]) -> dict[tuple[str, str], float]:
+    """Each point's touch-target radius: HIT_RADIUS, less where a neighbour is closer.
+
+    Two targets never overlap, so a tap between two close points (ST1 and EX-HN7 are 30 chart
+    units apart) lands on one of them, never on both.
+    """
+    radii: dict[tuple[str, str], float] = {}
+    for point in placed:
+        nearest = min(
+            (
+                math.hypot(point.x - other.x, point.y - other.y)
+                for other in placed
+                if other is not point
+            ),
+            default=2 * HIT_RADIUS,
+        )
+        radii[(point.code, point.side)] = max(min(HIT_RADIUS, nearest / 2 - HIT_GAP / 2), 1.0)
+    return radii
+
+
+@functools.lru_cache(maxsize=1)
+def _chart_hit_radii() -> dict[tuple[str, str], float]:
+    """The touch-target radii on the face chart (atlas data: fixed between two load_atlas)."""
+    return hit_radii(chart_points(Point.objects.filter(is_facial=True)))
 
 
 def point_label(code: str, name: str, side: str, state: str) -> str:
@@ -151,6 +179,7 @@ def _render_point(
     show_labels: bool,
     chart_id: str,
     extra: str = "",
+    hit_radius: float = HIT_RADIUS,
 ) -> str:
     # One f-string with every text escaped: the chart draws about a hundred of these per page,
     # and format_html's per-argument escaping was most of the session page's drawing time.
@@ -179,7 +208,7 @@ def _render_point(
         f'class="{escape(classes)}" data-code="{code}" data-side="{side}" '
         f'data-state="{escape(state)}"{role} aria-label="{escape(label)}">'
         f"<title>{escape(tooltip)}</title>"
-        f'<circle class="pt-hit" cx="{x}" cy="{y}" r="{HIT_RADIUS}"/>'
+        f'<circle class="pt-hit" cx="{x}" cy="{y}" r="{hit_radius:.1f}"/>'
         f'<circle class="pt-dot" cx="{x}" cy="{y}" r="{POINT_RADIUS}"/>{strike}{text}</g>'
     )
 
@@ -234,6 +263,7 @@ def render_face_chart(
             for p in placed
             if (p.code, p.side) in positions
         ]
+    radii = hit_radii(placed) if positions is not None else _chart_hit_radii()
     rendered = [
         _render_point(
             p,
@@ -242,6 +272,7 @@ def render_face_chart(
             interactive,
             show_labels,
             chart_id,
+            hit_radius=radii.get((p.code, p.side), HIT_RADIUS),
         )
         for p in placed
     ]
@@ -297,7 +328,10 @@ def render_chart_point(
         return _render_body_point(point, side, state, title, interactive, chart_id, extra)
     for placed in chart_points([point]):
         if placed.side == side:
-            drawn = _render_point(placed, state, title, interactive, True, chart_id, extra)
+            radius = _chart_hit_radii().get((placed.code, side), HIT_RADIUS)
+            drawn = _render_point(
+                placed, state, title, interactive, True, chart_id, extra, hit_radius=radius
+            )
             return mark_safe(drawn)  # every text in it is escaped
     raise ValueError(f"{point.code} has no {side} side on the chart")
 
@@ -312,10 +346,13 @@ def _render_body_point(
         if interactive
         else ""
     )
+    # The name a screen reader says begins with the words on the button ("LI4 R"), then the
+    # rest of the label, hidden from sight: a spoken "LI4 R" command finds the button.
+    spoken = label.removeprefix(f"{point.code} ")
     return format_html(
         '<li id="{}"{}><{} class="pt pt--{}" data-code="{}" data-side="{}" data-state="{}"'
-        ' aria-label="{}" title="{}"{}><span class="pt-code">{}</span> '
-        '<span class="pt-side">{}</span></{}></li>',
+        ' title="{}"{}><span class="pt-code">{}</span> '
+        '<span class="pt-side">{}</span><span class="visually-hidden">: {}</span></{}></li>',
         point_element_id(chart_id, point.code, side),
         mark_safe(extra),
         tag,
@@ -323,11 +360,11 @@ def _render_body_point(
         point.code,
         side,
         state,
-        label,
         f"{label}. {title}" if title else label,
         pressed,
         point.code,
         {"right": "R", "left": "L", "midline": "mid"}[side],
+        spoken,
         tag,
     )
 

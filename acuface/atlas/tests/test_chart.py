@@ -152,3 +152,44 @@ def test_over_a_photo_only_points_with_a_photo_position_are_drawn() -> None:
     dot = st2.find(f"{SVG}circle[@class='pt-dot']")
     assert dot is not None and (dot.get("cx"), dot.get("cy")) == ("812.5", "930.2")
     assert "pt--needled" in (st2.get("class") or "")
+
+
+def _targets(svg: str) -> list[tuple[str, float, float, float]]:
+    found = []
+    for g in _points(svg):
+        hit = g.find(f"{SVG}circle[@class='pt-hit']")
+        assert hit is not None
+        name = f"{g.get('data-code')} {g.get('data-side')}"
+        found.append((name, float(hit.get("cx")), float(hit.get("cy")), float(hit.get("r"))))
+    return found
+
+
+@pytest.mark.django_db
+def test_no_two_touch_targets_overlap() -> None:
+    import itertools
+    import math
+
+    targets = _targets(str(render_face_chart(states={}, interactive=True)))
+    overlapping = [
+        (a[0], b[0])
+        for a, b in itertools.combinations(targets, 2)
+        if math.hypot(a[1] - b[1], a[2] - b[2]) < a[3] + b[3]
+    ]
+    assert not overlapping
+    # Only a crowded point gets a smaller target: one with a neighbour just beyond its edge.
+    for name, x, y, r in targets:
+        if r < 30:
+            nearest = min(math.hypot(x - ox, y - oy) for n, ox, oy, _ in targets if n != name)
+            assert nearest <= 2 * r + 1.2, (name, r, nearest)
+    assert sum(r == 30 for *_, r in targets) >= 20  # most points keep the full target
+
+
+@pytest.mark.django_db
+def test_a_single_point_keeps_the_target_of_the_whole_chart() -> None:
+    from acuface.atlas.chart import render_chart_point
+
+    whole = {t[0]: t[3] for t in _targets(str(render_face_chart(states={}, interactive=True)))}
+    st1 = Point.objects.get(code="ST1")
+    drawn = render_chart_point(st1, "right", state="planned", interactive=True)
+    one = f'<svg xmlns="http://www.w3.org/2000/svg">{drawn}</svg>'
+    assert _targets(one)[0][3] == whole["ST1 right"] < 30
