@@ -30,12 +30,13 @@ class RetentionClock:
 
     @property
     def label(self) -> str:
-        """ "12:05 left" or "overdue by 3 min"."""
+        """ "12:05 left", "just ended" (in its first minute) or "overdue by 3 min"."""
         left = self.seconds_left
         if left > 0:
             minutes, seconds = divmod(left, 60)
             return f"{minutes}:{seconds:02d} left"
-        return f"overdue by {(-left) // 60} min"
+        over = (-left) // 60
+        return "just ended" if over < 1 else f"overdue by {over} min"
 
 
 def makeup_free_at(needles_out_at: dt.datetime) -> dt.datetime:
