@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from acuface.core.wording import count_of
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SIDED_REGIONS = frozenset({"crow_feet", "under_eye", "cheek", "nasolabial", "jowl"})
 WHOLE_FACE = "whole_face"
@@ -73,7 +75,7 @@ def retention_problem(minutes: int, reason: str, *, rules: PlanRules | None = No
     low, high = rules.retention_min_minutes, rules.retention_max_minutes
     if low <= minutes <= high or reason.strip():
         return None
-    return f"{minutes} minutes is outside {low} to {high}: give the reason for it."
+    return f"{count_of(minutes, 'minute')} is outside {low} to {high}: give the reason for it."
 
 
 def needle_problem(

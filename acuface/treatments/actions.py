@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from acuface.core.models import User
+from acuface.core.wording import count_of
 from acuface.treatments import forms, services, states
 from acuface.treatments.models import Needle, TreatmentSession
 
@@ -119,14 +120,14 @@ def _retention(user: User, s: TreatmentSession, data: dict[str, Any], form: Any)
         minutes=data["minutes"],
         reason=data["reason"],
     )
-    return Done(f"Retention started: {done.retention_minutes} minutes.", done)
+    return Done(f"Retention started: {count_of(done.retention_minutes or 0, 'minute')}.", done)
 
 
 def _extend(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:
     done = services.retention_extend(
         actor=user, session=s, version=data["version"], minutes=data["minutes"]
     )
-    return Done(f"{data['minutes']} minutes added.", done)
+    return Done(f"{count_of(data['minutes'], 'minute')} added.", done)
 
 
 def _event(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Done:

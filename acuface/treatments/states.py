@@ -109,6 +109,41 @@ ACTION_LABELS = {
 }
 
 
+# How a sentence names an action and a state: "You cannot start retention now: the session is at
+# needle removal." (the labels above are for buttons and chips, not for sentences).
+ACTION_PHRASES = {
+    CHECK_IN: "check in",
+    ASSESS_SKIN: "record the skin assessment",
+    CLEANSE: "mark the skin cleansed",
+    INSERT_NEEDLE: "insert a needle",
+    START_RETENTION: "start retention",
+    EXTEND_RETENTION: "add minutes",
+    REMOVE_NEEDLE: "remove a needle",
+    FILE_INCIDENT: "file a missing-needle incident",
+    MOISTURIZE: "mark the skin cleansed and moisturized",
+    ISSUE_AFTERCARE: "issue the aftercare sheet",
+    COMPLETE_SESSION: "complete the session",
+    CANCEL: "cancel the session",
+    ABANDON: "abandon the session",
+    RECORD_EVENT: "record an event",
+    CHOOSE_LOT: "choose the needle lot",
+}
+STATE_PHRASES = {
+    SCHEDULED: "scheduled and not checked in yet",
+    CHECKED_IN: "checked in",
+    SKIN_ASSESSED: "past the skin assessment",
+    CLEANSED: "cleansed, before the first needle",
+    NEEDLING: "at needling",
+    RETENTION: "in retention",
+    REMOVAL: "at needle removal",
+    MOISTURIZED: "cleansed and moisturized",
+    AFTERCARE_ISSUED: "past the aftercare sheet",
+    COMPLETE: "complete",
+    CANCELLED: "cancelled",
+    ABANDONED: "abandoned",
+}
+
+
 class SessionStateError(Exception):
     """An action the session's state or its needles do not allow; the message is for people."""
 
@@ -167,9 +202,9 @@ def next_state(action: str, facts: SessionFacts) -> str:
         raise SessionStateError(f"Unknown action {action!r}.")
     after = TRANSITIONS.get((action, facts.state))
     if after is None:
-        label = ACTION_LABELS[action].lower()
-        where = STATE_LABELS.get(facts.state, facts.state).lower()
-        raise SessionStateError(f"You cannot {label} now: the session is {where}.")
+        what = ACTION_PHRASES[action]
+        where = STATE_PHRASES.get(facts.state, "in a step that allows no change")
+        raise SessionStateError(f"You cannot {what} now: the session is {where}.")
     problem = guard_problem(action, facts)
     if problem:
         raise SessionStateError(problem)

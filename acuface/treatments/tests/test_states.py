@@ -35,9 +35,15 @@ LEGAL = [
 
 ILLEGAL = [
     (st.CHECK_IN, st.CHECKED_IN, (0, 0, 0), "session is checked in"),
-    (st.CLEANSE, st.CHECKED_IN, (0, 0, 0), "cannot skin cleansed now"),
+    (st.CLEANSE, st.CHECKED_IN, (0, 0, 0), "cannot mark the skin cleansed now"),
     (st.INSERT_NEEDLE, st.SKIN_ASSESSED, (0, 0, 0), "cannot insert a needle"),
-    (st.INSERT_NEEDLE, st.RETENTION, (2, 0, 0), "session is retention"),
+    (st.INSERT_NEEDLE, st.RETENTION, (2, 0, 0), "session is in retention"),
+    (
+        st.START_RETENTION,
+        st.REMOVAL,
+        (2, 1, 0),
+        "start retention now: the session is at needle removal.",
+    ),
     (st.START_RETENTION, st.NEEDLING, (2, 2, 0), "No needle is in"),
     (st.START_RETENTION, st.CLEANSED, (0, 0, 0), "cannot"),
     (st.EXTEND_RETENTION, st.REMOVAL, (2, 1, 0), "cannot add minutes"),
@@ -134,3 +140,18 @@ TAPS = [
 @pytest.mark.parametrize(("before", "after", "went_in", "kept"), TAPS)
 def test_which_taps_keep_the_steps(before: str, after: SessionFacts, went_in: bool, kept: bool):
     assert st.tap_keeps_steps(before, after, needle_went_in=went_in) is kept
+
+
+def test_every_refusal_names_the_action_and_the_step_in_words() -> None:
+    assert set(st.ACTION_PHRASES) == set(st.ACTION_LABELS)
+    assert set(st.STATE_PHRASES) == set(st.STATES)
+    for action in st.ACTION_LABELS:
+        for state in st.STATES:
+            if action in legal_actions(facts(state, (0, 0, 0))):
+                continue
+            with pytest.raises(SessionStateError) as raised:
+                next_state(action, facts(state, (0, 0, 0)))
+            message = str(raised.value)
+            if message.startswith("You cannot"):
+                assert message.endswith(f"the session is {st.STATE_PHRASES[state]}."), message
+                assert "_" not in message, message  # no state id such as aftercare_issued

@@ -87,7 +87,10 @@ def test_without_htmx_the_page_redirects_or_shows_the_error(clinic_a, practition
     ok = act(http, session, "cleanse", htmx=False)
     assert ok.status_code == 302
     refused = act(http, session, "moisturize", htmx=False)
-    assert refused.status_code == 200 and b"cannot skin cleansed and moisturized" in refused.content
+    assert refused.status_code == 200 and (
+        b"You cannot mark the skin cleansed and moisturized now: the session is cleansed"
+        in refused.content
+    )
 
 
 def test_the_page_offers_only_legal_actions(clinic_a, practitioner_a, lot):
