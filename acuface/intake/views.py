@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -300,6 +301,7 @@ def flag_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
     intake = get_for_user(user, Intake, access=Access.CLINICAL, pk=intake_id)
     form = forms.AcknowledgeForm(request.POST)
     on = _clinic_today(user)
+    back_to = ""  # the page comes back at the flag just acknowledged, not at its top
     if form.is_valid():
         on = form.cleaned_data["on"]
         try:
@@ -314,10 +316,11 @@ def flag_acknowledge(request: HttpRequest, intake_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, "Flag acknowledged.")
+        back_to = f"#flag-{quote(form.cleaned_data['rule_id'])}"
     else:
         messages.error(request, "That acknowledgement could not be read; try again.")
     url = reverse("intake:intake-review", kwargs={"intake_id": intake.pk})
-    return redirect(f"{url}?on={on.isoformat()}")
+    return redirect(f"{url}?on={on.isoformat()}{back_to}")
 
 
 @staff_view(Access.CLINICAL)

@@ -302,6 +302,7 @@ def test_acknowledge_from_the_page(
         url, {"rule_id": "metal-allergy", "on": "2026-11-25", "note": "<b>ok</b>"}
     )
     assert response.status_code == 302
+    assert response["Location"].endswith("?on=2026-11-25#flag-metal-allergy")  # back at the flag
     assert FlagAcknowledgement.objects.get().note == "<b>ok</b>"
     page = as_practitioner_a.get(response["Location"]).content.decode()
     assert "&lt;b&gt;ok&lt;/b&gt;" in page and "acknowledged" in page
