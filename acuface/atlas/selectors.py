@@ -37,6 +37,7 @@ class ScreeningView:
 
     restrictions: Restrictions
     constitution_types: tuple[str, ...] = ()
+    constitution_labels: tuple[str, ...] = ()  # the same types in the clinic's words
     concerns: tuple[str, ...] = ()
     flags: tuple[Any, ...] = ()
     source: str = "none"  # "intake" when a valid screening was found
@@ -135,6 +136,14 @@ def _intake_selectors() -> Any | None:
     return module
 
 
+def constitution_type_labels(value: Any) -> tuple[str, ...]:
+    """The names of `constitution_type_keys(value)` from the screening rules ("Qi stagnation")."""
+    leading = getattr(value, "leading", None)
+    if leading is None or callable(leading):
+        return constitution_type_keys(value)
+    return tuple(str(getattr(t, "label", "") or getattr(t, "type", t)) for t in leading)
+
+
 def constitution_type_keys(value: Any) -> tuple[str, ...]:
     """Constitution types to add body points for: the intake's leading types (yes or tendency)."""
     if value is None:
@@ -207,6 +216,9 @@ def screening_view(*, client: Client, on: dt.date) -> ScreeningView:
         restrictions=restrictions_from_screening(result),
         constitution_types=tuple(
             k for k in constitution_type_keys(getattr(result, "constitution", None)) if k
+        ),
+        constitution_labels=tuple(
+            k for k in constitution_type_labels(getattr(result, "constitution", None)) if k
         ),
         concerns=concerns,
         flags=tuple(getattr(result, "flags", ()) or ()),
