@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from acuface.core import selectors, services
 from acuface.core.access import Access, clinic_of, get_for_user, staff_user, staff_view
+from acuface.core.audit_wording import audit_rows
 from acuface.core.forms import AuditFilterForm, ClinicContactForm, StaffInviteForm
 from acuface.core.models import User
 from acuface.core.webforms import apply_validation_error
@@ -66,7 +67,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             until=data["until"],
         )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"form": form, "page": page})
+    rows = audit_rows(page.object_list, zone=clinic.zone)
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "rows": rows})
 
 
 @staff_view(Access.OWNER)
