@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DEV := ACUFACE_MODE=development
 INSTALLED := $(VENV)/.installed
+NODE_TOOLS := node_modules/.package-lock.json
 PG_DB := acuface_test_$(shell echo $$$$)
 
 # A local .env (see .env.example) configures `make run`; the tests ignore it.
@@ -12,7 +13,7 @@ ifneq ($(wildcard .env),)
 RUN_ENV := set -a && . ./.env && set +a &&
 endif
 
-.PHONY: run test install lint typecheck migrations-check browser pytest pytest-postgres clean bench
+.PHONY: run test install node-tools lint typecheck migrations-check browser pytest pytest-postgres clean bench
 
 run: install ## install, migrate, load the demo clinic, serve it with a task worker
 	$(RUN_ENV) $(DEV) $(PY) manage.py migrate --no-input
@@ -24,7 +25,7 @@ run: install ## install, migrate, load the demo clinic, serve it with a task wor
 	  $(RUN_ENV) $(DEV) $(PY) manage.py db_worker & \
 	  $(RUN_ENV) $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install lint typecheck migrations-check browser pytest pytest-postgres ## everything CI checks
+test: install node-tools lint typecheck migrations-check browser pytest pytest-postgres ## everything CI checks
 
 install: $(INSTALLED)
 
@@ -33,6 +34,14 @@ $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Test-only tools from npm (axe-core for the browser tests), pinned in package-lock.json.
+node-tools: $(NODE_TOOLS)
+
+$(NODE_TOOLS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node 20) is needed: the browser tests run axe-core from npm"; exit 1; }
+	npm ci --no-audit --no-fund
 	touch $@
 
 lint: install
@@ -53,7 +62,7 @@ browser:
 	  || echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium is missing and apt-get is not available to this user: browser tests will be skipped"; fi
 
-pytest: install
+pytest: install node-tools
 	ACUFACE_MODE=test $(PY) -m pytest
 
 pytest-postgres: install
@@ -68,4 +77,4 @@ bench: install
 	@echo "See bench/README.md for each benchmark and its options."
 
 clean:
-	rm -rf $(VENV) data/ test-artifacts/
+	rm -rf $(VENV) data/ test-artifacts/ node_modules/
