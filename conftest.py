@@ -8,13 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from django.test import Client as HttpClient
 
 from acuface.clients.models import Client
 from acuface.core.models import Clinic, Role, User
 from tests.factories import ClientFactory, ClinicFactory, UserFactory
+from tests.shared_data import in_ci
 
 pytest_plugins = ["tests.browser.fixtures"]
+
+# Property tests: the same examples on every CI run (a red build never depends on luck), random
+# ones on a developer's machine to explore. A test's own settings refine the profile.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if in_ci() else "dev")
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ import pytest
 
 from acuface.core.models import User
 from conftest import PASSWORD
+from tests.shared_data import missing
 
 CHROMIUM = Path(os.environ.get("ACUFACE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -79,7 +80,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed: browser tests skipped (make test installs it)")
+        missing(f"{CHROMIUM} (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

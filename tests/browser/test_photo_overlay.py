@@ -12,6 +12,7 @@ from acuface.clients.models import Client
 from acuface.core.models import AuditEvent, User
 from acuface.photos.models import Photo, PointPosition, PositionSource
 from acuface.photos.tests.factories import faces_dir, give_photo_consent
+from tests.shared_data import require_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +28,7 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 def test_upload_see_points_drag_one(
     page: Page, log_in: Any, practitioner_a: User, client_a: Client
 ) -> None:
-    portrait = faces_dir() / PORTRAIT
-    if not portrait.exists():
-        pytest.skip(f"shared photo {portrait} is missing")
+    portrait = require_file(faces_dir() / PORTRAIT)
     give_photo_consent(client_a)
     log_in(practitioner_a)
     page.goto(f"/clients/{client_a.pk}/")
@@ -76,8 +75,7 @@ def test_before_and_after_slider(
     from acuface.photos.tests.factories import make_photo
     from acuface.photos.tests.test_compare import before_and_after_photos
 
-    if not (faces_dir() / PORTRAIT).exists():
-        pytest.skip(f"shared photo {PORTRAIT} is missing")
+    require_file(faces_dir() / PORTRAIT)
     before, before_analysis, after, after_analysis = before_and_after_photos()
     first = make_photo(
         client_a, analysis=before_analysis, content=before, taken_on=dt.date(2026, 1, 5)
@@ -130,9 +128,7 @@ def test_the_page_updates_itself_when_the_analysis_ends(
 
     from acuface.photos import services
 
-    portrait = faces_dir() / PORTRAIT
-    if not portrait.exists():
-        pytest.skip(f"shared photo {portrait} is missing")
+    portrait = require_file(faces_dir() / PORTRAIT)
     # Hold the task back (as if the worker were busy), then run it while the page is open.
     queued: list[int] = []
     monkeypatch.setattr(

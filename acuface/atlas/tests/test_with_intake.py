@@ -8,9 +8,9 @@ from django.utils import timezone
 from acuface.atlas import selectors, services
 from acuface.clients.models import Client
 from acuface.core.models import User
+from acuface.intake import examples
+from acuface.intake.tests import factories as intake_factories
 
-intake_factories = pytest.importorskip("acuface.intake.tests.factories")
-examples = pytest.importorskip("acuface.intake.examples")
 pytestmark = pytest.mark.django_db
 
 

@@ -16,16 +16,14 @@ from acuface.core.models import AuditEvent, User
 from acuface.photos import services
 from acuface.photos.models import AnalysisStatus, Photo
 from acuface.photos.tests.factories import faces_dir, give_photo_consent
+from tests.shared_data import require_file
 
 # A frontal portrait the vision package analyses fully (points and skin measures).
 FULL_FACE = "pd_obama_official_portrait_2012.jpg"
 
 
 def shared(name: str) -> Path:
-    path = faces_dir() / name
-    if not path.exists():
-        pytest.skip(f"shared photo {path} is missing (see ../shared/data/faces)")
-    return path
+    return require_file(faces_dir() / name)
 
 
 def upload(client: Client, actor: User, name: str, capture: Callable[..., Any]) -> Photo:

@@ -12,12 +12,11 @@ from acuface.clients.models import Client
 from acuface.photos.models import AnalysisStatus, Photo
 from acuface.photos.tests.factories import faces_dir, make_photo
 from acuface.photos.uploads import read_photo
+from tests.shared_data import require_file
 
 
 def shared_content(name: str) -> bytes:
-    path = faces_dir() / name
-    if not path.exists():
-        pytest.skip(f"shared photo {path} is missing")
+    path = require_file(faces_dir() / name)
     return read_photo(io.BytesIO(path.read_bytes())).content
 
 

@@ -17,6 +17,7 @@ from acuface.clients.models import Client
 from acuface.photos import selectors, vision_glue
 from acuface.photos.tests.factories import faces_dir, make_photo
 from acuface.photos.uploads import read_photo
+from tests.shared_data import require_file
 
 PORTRAIT = "pd_obama_official_portrait_2012.jpg"
 BRIGHTER = 18  # grey levels added to every channel of the "after" photo
@@ -41,8 +42,7 @@ def before_and_after_photos() -> tuple[bytes, dict[str, Any], bytes, dict[str, A
 
 @pytest.fixture
 def pair(client_a: Client) -> tuple[Any, Any]:
-    if not (faces_dir() / PORTRAIT).exists():
-        pytest.skip(f"shared photo {PORTRAIT} is missing")
+    require_file(faces_dir() / PORTRAIT)
     before, before_analysis, after, after_analysis = before_and_after_photos()
     assert before_analysis["metrics"] and after_analysis["metrics"], "both must be measured"
     first = make_photo(

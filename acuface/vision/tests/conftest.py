@@ -8,12 +8,13 @@ import pytest
 
 from acuface.vision.landmarks import LandmarkResult, detect_landmarks
 from acuface.vision.tests.augment import FACES_DIR, ImageArray, load_photo
+from tests.shared_data import missing
 
 
 @pytest.fixture(scope="session")
 def faces_dir() -> object:
     if not FACES_DIR.is_dir():
-        pytest.skip(f"shared photos not found at {FACES_DIR.resolve()} (../shared beside the repo)")
+        missing(f"the shared photos at {FACES_DIR.resolve()} (../shared beside the repo)")
     return FACES_DIR
 
 
