@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 from django.test import Client as HttpClient
+from hypothesis import settings
 
 from acuface.clients.models import Client
 from acuface.core.models import Clinic, Role, User
