@@ -148,6 +148,7 @@ STAFF_PAGES = [
     at("courses:booking-create", "book a session", course_id=lambda d: d.course.pk),
     at("courses:booking-reschedule", "move a booking", booking_id=lambda d: d.booking.pk),
     at("courses:visit-book", "book a visit", client_id=zoe),
+    at("courses:booking-cancel", "cancel a booking", booking_id=lambda d: d.booking.pk),
     at(
         "courses:outcome-record",
         "client's outcome answers",
@@ -221,7 +222,6 @@ NOT_PAGES = {
     "photos:points-confirm": POST_ONLY,
     "aftercare:checkin-send-again": POST_ONLY,
     "aftercare:event-resolve": POST_ONLY,
-    "courses:booking-cancel": POST_ONLY,
     "treatments:session-state": PIECE,
     "photos:photo-status": PIECE,
     "intake:intake-qr": FILE,

@@ -44,6 +44,7 @@ def test_a_whole_session_at_the_couch(page: Page, log_in, practitioner_a: User, 
     page.click("button:has-text('Check in')")
     expect(state).to_have_text("Checked in")
     page.select_option("#id_assess_fitzpatrick", "III")
+    page.select_option("#id_assess_glogau", "II")
     page.select_option("#id_assess_grade_forehead", "2")
     page.click("button:has-text('Record the skin assessment')")
     expect(state).to_have_text("Skin assessed")
