@@ -59,7 +59,7 @@ browser:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "chromium could not be installed: browser tests will be skipped"; \
+	  || echo "chromium could not be installed: browser tests will be skipped here, and fail under CI"; \
 	else echo "chromium is missing and apt-get is not available to this user: browser tests will be skipped"; fi
 
 pytest: install node-tools
