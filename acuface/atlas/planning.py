@@ -106,7 +106,7 @@ def _limited_kinds(is_facial: bool) -> tuple[str, ...]:
 
 
 def needle_limit_problems(
-    lines: Iterable[tuple[str, bool]], restrictions: Restrictions
+    lines: Iterable[tuple[str, bool]], restrictions: Restrictions, *, being: str = "planned"
 ) -> list[str]:
     """Where the needles of a plan pass a caution's limit; `lines` are (code, is_facial) of the
     needles that would go in (one per side)."""
@@ -118,7 +118,7 @@ def needle_limit_problems(
     for kind, limit in sorted(restrictions.needle_limits.items()):
         if counts.get(kind, 0) > limit.count:
             problems.append(
-                f"{counts[kind]} {LIMIT_KIND_WORDS[kind]} planned; the limit is {limit.count} "
+                f"{counts[kind]} {LIMIT_KIND_WORDS[kind]} {being}; the limit is {limit.count} "
                 f"({limit.reason})"
             )
     return problems

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from acuface.core.models import User
 from acuface.core.wording import count_of
-from acuface.treatments import forms, services, states
+from acuface.treatments import forms, restrictions, services, states
 from acuface.treatments.models import Needle, TreatmentSession
 
 
@@ -97,6 +97,8 @@ def _tap(user: User, s: TreatmentSession, data: dict[str, Any], form: Any) -> Do
     notice = f"{needle.point.code} ({needle.get_side_display()}) in, lot {needle.lot.lot_number}."
     if needle.is_added_at_couch:
         notice += " Added to today's plan."
+    for warning in restrictions.needle_limit_warnings(needle.session):
+        notice += f" More needles than a caution allows: {warning}."
     return Done(notice, needle.session, needle)
 
 

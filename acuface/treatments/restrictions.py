@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from acuface.atlas.models import Point
-from acuface.atlas.planning import Restrictions, exclusion_reason
-from acuface.treatments.models import TreatmentSession
+from acuface.atlas.planning import Restrictions, exclusion_reason, needle_limit_problems
+from acuface.atlas.selectors import needle_limits_as_json, needle_limits_from_json
+from acuface.treatments.models import Needle, TreatmentSession
 
 # Sessions checked in before reasons were stored carry this reason (see migration 0002).
 UNKNOWN_REASON = "screening at check-in"
@@ -21,11 +22,13 @@ def _with_reasons(value: Any) -> dict[str, str]:
     return dict.fromkeys((str(v) for v in value or ()), UNKNOWN_REASON)
 
 
-def restrictions_as_json(restrictions: Restrictions) -> dict[str, dict[str, str]]:
-    """The form a session stores at check-in: code → reason, region → reason."""
+def restrictions_as_json(restrictions: Restrictions) -> dict[str, Any]:
+    """The form a session stores at check-in: code → reason, region → reason, and the needle
+    limits of the cautions (kind → [count, reason])."""
     return {
         "forbidden_points": dict(sorted(restrictions.forbidden_points.items())),
         "deferred_regions": dict(sorted(restrictions.deferred_regions.items())),
+        "needle_limits": needle_limits_as_json(restrictions),
     }
 
 
@@ -35,6 +38,7 @@ def session_restrictions(session: TreatmentSession) -> Restrictions:
     return Restrictions(
         forbidden_points=_with_reasons(stored.get("forbidden_points")),
         deferred_regions=_with_reasons(stored.get("deferred_regions")),
+        needle_limits=needle_limits_from_json(stored.get("needle_limits")),
     )
 
 
@@ -58,3 +62,15 @@ def forbidden_on_chart(
             if reason and (point.code, side) not in opened:
                 found[(point.code, side)] = reason
     return found
+
+
+def needle_limit_warnings(session: TreatmentSession) -> list[str]:
+    """Where the needles put in so far pass a caution's limit (said at the tap, not refused:
+    the plan honours the limit, and the practitioner decides at the couch)."""
+    limits = session_restrictions(session)
+    if not limits.needle_limits:
+        return []
+    needles = Needle.objects.filter(session=session, removed_at__isnull=True).values_list(
+        "point__code", "point__is_facial"
+    )
+    return needle_limit_problems(list(needles), limits, being="in")

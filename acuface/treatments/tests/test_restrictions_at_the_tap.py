@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from acuface.atlas import services as atlas_services
+from acuface.atlas.models import Point
 from acuface.core.models import AuditEvent
 from acuface.treatments import selectors, services, states
 from acuface.treatments.models import Needle, PointOverride
@@ -226,3 +227,30 @@ def test_choosing_no_lot_at_all_is_refused(clinic_a, practitioner_a):
     session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
     with pytest.raises(ValidationError, match="Choose a facial or a body"):
         services.session_lots_choose(actor=practitioner_a, session=session, version=session.version)
+
+
+# --- a caution's needle limit, said at the tap ------------------------------------------------
+
+
+def test_the_tap_says_when_a_cautions_needle_limit_is_passed(clinic_a, practitioner_a, lot):
+    from acuface.treatments.actions import PAGE_ACTIONS
+
+    client = ready_client(clinic=clinic_a, actor=practitioner_a, needle_fear=9)
+    acknowledge_flags(client=client, actor=practitioner_a)
+    session = session_in(states.CLEANSED, actor=practitioner_a, client=client)
+    services.session_lots_choose(
+        actor=practitioner_a, session=session, version=session.version, facial_lot=lot
+    )
+    assert fresh(session).restrictions["needle_limits"]["total"][0] == 15
+    facial = [
+        (p.code, side)
+        for p in Point.objects.filter(is_facial=True).order_by("code")
+        for side in p.sides
+    ][:16]
+    notices = []
+    for code, side in facial:
+        data = {"version": fresh(session).version, "code": code, "side": side}
+        data |= {"add_to_plan": False, "override_reason": ""}
+        notices.append(PAGE_ACTIONS["tap"].run(practitioner_a, fresh(session), data, None).notice)
+    assert all("caution" not in n for n in notices[:15])
+    assert "16 needles in; the limit is 15 (Marked needle fear" in notices[15]
