@@ -261,28 +261,28 @@ def checkin_send_again(request: HttpRequest, checkin_id: int) -> HttpResponse:
     return redirect("aftercare:checkin-detail", checkin_id=checkin.pk)
 
 
+def _private_photo(photo: Any) -> HttpResponse:
+    """A client's photo, shown inline and never kept by a cache."""
+    if not photo:
+        raise Http404("No photo.")
+    response: HttpResponse = FileResponse(photo.open("rb"))  # type: ignore[assignment]
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
 @staff_view(Access.CLINICAL)
 def checkin_photo(request: HttpRequest, checkin_id: int) -> HttpResponse:
     """The client's photo, for clinical staff of the clinic only."""
     checkin = get_for_user(staff_user(request), CheckIn, access=Access.CLINICAL, pk=checkin_id)
-    if not checkin.photo:
-        raise Http404("No photo.")
-    response: HttpResponse = FileResponse(checkin.photo.open("rb"))  # type: ignore[assignment]
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
+    return _private_photo(checkin.photo)
 
 
 @staff_view(Access.CLINICAL)
 def report_photo(request: HttpRequest, report_id: int) -> HttpResponse:
     """The photo sent with a client's problem report, for clinical staff of the clinic only."""
     report = get_for_user(staff_user(request), ProblemReport, access=Access.CLINICAL, pk=report_id)
-    if not report.photo:
-        raise Http404("No photo.")
-    response: HttpResponse = FileResponse(report.photo.open("rb"))  # type: ignore[assignment]
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
+    return _private_photo(report.photo)
 
 
 @staff_view(Access.CLINICAL)

@@ -331,15 +331,15 @@ def _lot_for(locked: TreatmentSession, point: Point, lot: NeedleLot | None) -> N
 
 def _point_override(
     *, actor: User, locked: TreatmentSession, point: Point, side: str, reason: str
-) -> PointOverride | None:
-    """The override that opens this point, made now from `reason` when it has none yet; None
-    when screening allows the point. Without an override or a reason, the tap is refused."""
+) -> tuple[PointOverride | None, bool]:
+    """(the override that opens this point, whether it was made now from `reason`); None when
+    screening allows the point. Without an override or a reason, the tap is refused."""
     restriction = restrictions.point_restriction(locked, point, side)
     if not restriction:
-        return None
+        return None, False
     found = PointOverride.objects.filter(session=locked, point=point, side=side).first()
     if found is not None:
-        return found
+        return found, False
     if not reason:
         side_label = Needle.Side(side).label
         raise ValidationError(
@@ -351,7 +351,7 @@ def _point_override(
                 )
             }
         )
-    return PointOverride.objects.create(
+    made = PointOverride.objects.create(
         session=locked,
         point=point,
         side=side,
@@ -359,6 +359,7 @@ def _point_override(
         reason=reason,
         recorded_by=actor,
     )
+    return made, True
 
 
 def needle_insert(
@@ -386,8 +387,7 @@ def needle_insert(
         problem = _lot_problem(chosen, locked.client.clinic, _today(locked, now))
         if problem:
             raise ValidationError({"lot": problem})
-        existing = PointOverride.objects.filter(session=locked, point=point, side=side).exists()
-        override = _point_override(
+        override, override_made = _point_override(
             actor=actor, locked=locked, point=point, side=side, reason=override_text
         )
         line = (
@@ -431,7 +431,7 @@ def needle_insert(
             "needle_in": [None, f"{point.code} {side} lot {chosen.lot_number}"],
             "needle_count_in": [facts.needle_count_in, facts.needle_count_in + 1],
         }
-        if override is not None and not existing:
+        if override is not None and override_made:
             extra["point_override"] = [None, f"{point.code} {side}: {override.reason}"]
         if needle.is_added_at_couch:
             extra["added_at_couch"] = [None, f"{point.code} {side}"]

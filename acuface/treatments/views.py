@@ -176,7 +176,7 @@ def _tap_prompt(form: SessionForm) -> dict[str, str] | None:
     """The question a refused tap asks: add a point outside the plan, or give this point's
     reason to needle it although screening forbids it."""
     for field in TAP_PROMPTS:
-        if field in form.errors and form.is_bound and "code" in form.cleaned_data:
+        if field in form.errors and "code" in form.cleaned_data:
             side = form.cleaned_data["side"]
             return {
                 "kind": field,

@@ -148,6 +148,24 @@ def session_in(
     return fresh(s)
 
 
+def ready_to_needle(session: TreatmentSession, *, actor: User, lot: NeedleLot) -> TreatmentSession:
+    """A checked-in session assessed, cleansed and with its lots chosen (both kinds: `lot`)."""
+    v = fresh(session).version
+    services.session_assess_skin(
+        actor=actor,
+        session=session,
+        version=v,
+        fitzpatrick="III",
+        glogau="II",
+        region_grades={"forehead": 2},
+    )
+    services.session_cleanse(actor=actor, session=session, version=v + 1)
+    services.session_lots_choose(
+        actor=actor, session=session, version=v + 2, facial_lot=lot, body_lot=lot
+    )
+    return fresh(session)
+
+
 def acknowledge_flags(*, client: Client, actor: User) -> None:
     """The practitioner has read every defer and caution flag for today."""
     from acuface.intake import selectors as intake_selectors

@@ -19,6 +19,7 @@ from acuface.treatments.tests.factories import (
     fresh,
     needle_lot,
     ready_client,
+    ready_to_needle,
     session_in,
 )
 
@@ -55,25 +56,7 @@ def checked_in_with_override(actor, client, lot):
         version=1,
         defer_override_reason="Client travels tomorrow; treating the other areas only",
     )
-    return session_in_from(session, actor=actor, lot=lot)
-
-
-def session_in_from(session, *, actor, lot):
-    """Assess, cleanse and choose the lot of a checked-in session."""
-    v = fresh(session).version
-    services.session_assess_skin(
-        actor=actor,
-        session=session,
-        version=v,
-        fitzpatrick="III",
-        glogau="II",
-        region_grades={"forehead": 2},
-    )
-    services.session_cleanse(actor=actor, session=session, version=v + 1)
-    services.session_lots_choose(
-        actor=actor, session=session, version=v + 2, facial_lot=lot, body_lot=lot
-    )
-    return fresh(session)
+    return ready_to_needle(session, actor=actor, lot=lot)
 
 
 def tap(actor, session, code, side, **extra):
@@ -160,7 +143,7 @@ def test_a_point_outside_the_plan_asks_before_it_is_recorded(practitioner_a, cli
         actor=practitioner_a, client=client, scheduled_at=dt.datetime.now(tz=dt.UTC), plan=plan
     )
     services.session_check_in(actor=practitioner_a, session=session, version=1)
-    session = session_in_from(session, actor=practitioner_a, lot=lot)
+    session = ready_to_needle(session, actor=practitioner_a, lot=lot)
     with pytest.raises(ValidationError) as asked:
         tap(practitioner_a, session, "ST3", "left")
     assert [e.code for e in asked.value.error_dict["add_to_plan"]] == ["unplanned"]

@@ -11,8 +11,13 @@ from django.urls import reverse
 from acuface.atlas import services as atlas_services
 from acuface.treatments import selectors, services
 from acuface.treatments.models import Needle, PointOverride
-from acuface.treatments.tests.factories import acknowledge_flags, fresh, needle_lot, ready_client
-from acuface.treatments.tests.test_restrictions_at_the_tap import session_in_from
+from acuface.treatments.tests.factories import (
+    acknowledge_flags,
+    fresh,
+    needle_lot,
+    ready_client,
+    ready_to_needle,
+)
 from conftest import login as login_client
 
 
@@ -32,7 +37,7 @@ def started(actor, client, lot, *, plan=None, reason=""):
         actor=actor, client=client, scheduled_at=dt.datetime.now(tz=dt.UTC), plan=plan
     )
     services.session_check_in(actor=actor, session=session, version=1, defer_override_reason=reason)
-    return session_in_from(session, actor=actor, lot=lot)
+    return ready_to_needle(session, actor=actor, lot=lot)
 
 
 def test_a_forbidden_point_asks_for_its_own_reason(clinic_a, practitioner_a, lot):
